@@ -1,0 +1,27 @@
+{% macro as_of_literal() %}
+    {#- The as_of var as a UTC timestamp literal, or none when it is unset. Accepts an ISO-8601
+        date (the end of that day, UTC) or date-time with optional offset; anything else stops the
+        build with a message. -#}
+    {%- set raw = var('as_of', none) -%}
+    {%- if raw is none or (raw | string | trim) == '' -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set text = raw | string | trim -%}
+    {%- if modules.re.fullmatch('[0-9]{4}-[0-9]{2}-[0-9]{2}', text) -%}
+        {%- set text = text ~ 'T23:59:59.999999' -%}
+    {%- endif -%}
+    {%- set parsed = none -%}
+    {%- set normalised = text.replace('Z', '+00:00').replace('z', '+00:00') -%}
+    {%- if modules.re.fullmatch('[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]{1,6})?)?([+-][0-9]{2}:?[0-9]{2})?', normalised) -%}
+        {%- set parsed = modules.datetime.datetime.fromisoformat(normalised) -%}
+    {%- endif -%}
+    {%- if parsed is none -%}
+        {{ exceptions.raise_compiler_error(
+            "The as_of var '" ~ raw ~ "' is not an ISO-8601 date or timestamp. Use e.g. "
+            ~ "--vars '{as_of: 2026-06-30}' or '{as_of: \"2026-06-30T12:00:00Z\"}'.") }}
+    {%- endif -%}
+    {%- if parsed.tzinfo is not none -%}
+        {%- set parsed = parsed.astimezone(modules.pytz.utc).replace(tzinfo=none) -%}
+    {%- endif -%}
+    {{ return("cast('" ~ parsed.strftime('%Y-%m-%d %H:%M:%S.%f') ~ "' as " ~ dbt.type_timestamp() ~ ")") }}
+{% endmacro %}

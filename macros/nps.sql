@@ -1,0 +1,43 @@
+{#- The one definition of the NPS bands, the score and its margin of error. Every model uses these. -#}
+
+{% macro nps_category(score) %}
+    {#- promoter 9–10, passive 7–8, detractor 0–6; null for a null score. -#}
+    case
+        when {{ score }} >= 9 then 'promoter'
+        when {{ score }} >= 7 then 'passive'
+        when {{ score }} >= 0 then 'detractor'
+    end
+{% endmacro %}
+
+
+{% macro nps(promoters, detractors, responses) %}
+    {#- 100 × (promoters − detractors) / responses; null when there are no responses. -#}
+    case
+        when {{ responses }} > 0
+            then 100.0 * ({{ promoters }} - {{ detractors }}) / {{ responses }}
+    end
+{% endmacro %}
+
+
+{% macro nps_variance(promoters, detractors, responses) %}
+    {#- Per-response variance of the NPS indicator (+1 / 0 / −1): p + d − (p − d)², with p and d the
+        promoter and detractor shares. -#}
+    case
+        when {{ responses }} > 0
+            then (1.0 * {{ promoters }} / {{ responses }}) + (1.0 * {{ detractors }} / {{ responses }})
+                - ((1.0 * {{ promoters }} / {{ responses }}) - (1.0 * {{ detractors }} / {{ responses }}))
+                * ((1.0 * {{ promoters }} / {{ responses }}) - (1.0 * {{ detractors }} / {{ responses }}))
+    end
+{% endmacro %}
+
+
+{% macro nps_moe_95(promoters, detractors, responses) %}
+    {#- 95% margin of error in NPS points: 196 × sqrt(variance / responses) (1.96 × 100 × the
+        standard error of the mean of the +1/0/−1 indicator). -#}
+    case
+        when {{ responses }} > 0
+            then 196.0 * sqrt(
+                greatest({{ nps_variance(promoters, detractors, responses) }}, 0.0) / {{ responses }}
+            )
+    end
+{% endmacro %}

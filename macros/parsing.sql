@@ -1,0 +1,148 @@
+{#- Parsing landing text into types. Every parser returns null for text that does not parse, so the
+    validated models can quarantine the row with a reason instead of failing the build. -#}
+
+{% macro clean_text(column) %}
+    {#- Trimmed text; blank becomes null. -#}
+    nullif(trim({{ column }}), '')
+{% endmacro %}
+
+
+{% macro normalise_enum(column) %}
+    {#- 'Decision Maker', ' DECISION-maker ' and 'decision_maker' all become 'decision_maker'. -#}
+    {{ return(adapter.dispatch('normalise_enum', 'nps_warehouse')(column)) }}
+{% endmacro %}
+
+{% macro default__normalise_enum(column) %}
+    nullif({{ replace_pattern(replace_pattern('lower(trim(' ~ column ~ '))', '[^a-z0-9]+', '_'), '^_+|_+$', '') }}, '')
+{% endmacro %}
+
+
+{% macro replace_pattern(expression, pattern, replacement) %}
+    {#- Replaces every match of a regular expression. -#}
+    {{ return(adapter.dispatch('replace_pattern', 'nps_warehouse')(expression, pattern, replacement)) }}
+{% endmacro %}
+
+{% macro default__replace_pattern(expression, pattern, replacement) %}
+    regexp_replace({{ expression }}, '{{ pattern }}', '{{ replacement }}', 'g')
+{% endmacro %}
+
+{% macro spark__replace_pattern(expression, pattern, replacement) %}
+    regexp_replace({{ expression }}, '{{ pattern }}', '{{ replacement }}')
+{% endmacro %}
+
+
+{% macro matches_pattern(column, pattern) %}
+    {#- True when the whole text matches the regular expression. -#}
+    {{ return(adapter.dispatch('matches_pattern', 'nps_warehouse')(column, pattern)) }}
+{% endmacro %}
+
+{% macro default__matches_pattern(column, pattern) %}
+    regexp_full_match({{ column }}, '{{ pattern }}')
+{% endmacro %}
+
+{% macro postgres__matches_pattern(column, pattern) %}
+    ({{ column }} ~ '^(?:{{ pattern }})$')
+{% endmacro %}
+
+{% macro spark__matches_pattern(column, pattern) %}
+    ({{ column }} rlike '^(?:{{ pattern }})$')
+{% endmacro %}
+
+
+{% macro try_cast(expression, data_type) %}
+    {#- Cast, or null where the value does not convert. -#}
+    {{ return(adapter.dispatch('try_cast', 'nps_warehouse')(expression, data_type)) }}
+{% endmacro %}
+
+{% macro default__try_cast(expression, data_type) %}
+    try_cast({{ expression }} as {{ data_type }})
+{% endmacro %}
+
+
+{% macro parse_integer(column) %}
+    {#- Whole numbers only: '7' and ' 07 ' parse, '7.5', '7.0', 'ten' and '1e1' do not. -#}
+    case
+        when {{ matches_pattern('trim(' ~ column ~ ')', '[+-]?[0-9]{1,18}') }}
+            then cast(trim({{ column }}) as {{ dbt.type_bigint() }})
+    end
+{% endmacro %}
+
+
+{% macro parse_decimal(column) %}
+    {#- Plain decimals: '1200', '-5000.00', '.5'; not '12k', '1,200' or '1e3'. -#}
+    case
+        when {{ matches_pattern('trim(' ~ column ~ ')', '[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)') }}
+            then cast(trim({{ column }}) as {{ dbt.type_numeric() }})
+    end
+{% endmacro %}
+
+
+{% macro parse_date(column) %}
+    {#- A YYYY-MM-DD calendar date; impossible dates such as 2026-02-30 give null. -#}
+    case
+        when {{ matches_pattern('trim(' ~ column ~ ')', '[0-9]{4}-[0-9]{2}-[0-9]{2}') }}
+            then {{ try_cast('trim(' ~ column ~ ')', 'date') }}
+    end
+{% endmacro %}
+
+
+{% macro parse_timestamp_utc(column) %}
+    {#- An ISO-8601 date-time (or bare date) as a UTC timestamp without zone. A trailing Z or
+        offset (+02:00, -0500, +05) is honoured; no offset means UTC. -#}
+    case
+        when {{ matches_pattern(
+            'trim(' ~ column ~ ')',
+            '[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]{1,9})?)?)? ?(Z|z|[+-][0-9]{2}(:?[0-9]{2})?)?'
+        ) }}
+            then {{ adapter.dispatch('timestamp_text_to_utc', 'nps_warehouse')('trim(' ~ column ~ ')') }}
+    end
+{% endmacro %}
+
+{% macro default__timestamp_text_to_utc(text) %}
+    cast(timezone('UTC', {{ try_cast(text, 'timestamptz') }}) as timestamp)
+{% endmacro %}
+
+{% macro postgres__timestamp_text_to_utc(text) %}
+    cast({{ text }} as timestamptz) at time zone 'UTC'
+{% endmacro %}
+
+{% macro spark__timestamp_text_to_utc(text) %}
+    to_utc_timestamp(try_cast({{ text }} as timestamp), 'UTC')
+{% endmacro %}
+
+
+{% macro landing_values_json(columns, hashed=[]) %}
+    {#- The raw text of a landing row as a JSON object, built with portable string functions so a
+        quarantined row keeps what arrived. Columns named in `hashed` (personal data) are kept
+        only as their pii_hash. -#}
+    '{' ||
+    {%- for column in columns %}
+    {%- set value = pii_hash(column) if column in hashed else json_escape(column) %}
+    '"{{ column }}":' || coalesce('"' || {{ value }} || '"', 'null')
+    {%- if not loop.last %} || ',' ||{% endif %}
+    {%- endfor %}
+    || '}'
+{% endmacro %}
+
+
+{% macro pii_hash(column) %}
+    {#- A stable, salted hash of personal text (emails, names) so it can still join without
+        travelling in clear text: md5 of the salt and the lower-cased, trimmed value; null stays null.
+        The salt comes from the NPS_PII_SALT environment variable. -#}
+    case
+        when {{ clean_text(column) }} is not null
+            then {{ dbt.hash(dbt.concat(["'" ~ env_var('NPS_PII_SALT', '') | replace("'", "''") ~ "'", 'lower(' ~ clean_text(column) ~ ')'])) }}
+    end
+{% endmacro %}
+
+
+{% macro json_escape(column) %}
+    {#- Escapes backslash, double quote, newline, carriage return and tab for a JSON string. -#}
+    replace(replace(replace(replace(replace({{ column }}, '\', '\\'), '"', '\"'), chr(10), '\n'), chr(13), '\r'), chr(9), '\t')
+{% endmacro %}
+
+
+{% macro normalise_tags(column) %}
+    {#- A ;-separated tag list, lower-cased, spaces around separators removed, blank -> null. -#}
+    nullif({{ replace_pattern(replace_pattern('lower(trim(' ~ column ~ '))', '[[:space:]]*;[[:space:];]*', ';'), '^;+|;+$', '') }}, '')
+{% endmacro %}

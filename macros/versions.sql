@@ -1,0 +1,69 @@
+{#- Helpers shared by the validated staging models: which version of a row wins, and the
+    quarantine rules written the same way for every entity. -#}
+
+{% macro version_rank(id_column, updated_at_column) %}
+    {#- 1 for the row that wins its id: latest updated_at, then the file whose name sorts last,
+        then the later row of that file. Rows without a usable updated_at rank after all others. -#}
+    row_number() over (
+        partition by {{ id_column }}
+        order by {{ updated_at_column }} desc nulls last, _file_name desc, _row_number desc
+    )
+{% endmacro %}
+
+
+{% macro check_present(column, relation='typed') %}
+    {#- Quarantine reason for a required text value that is blank. -#}
+    when {{ relation }}.{{ column }} is null then 'missing_{{ column }}'
+{% endmacro %}
+
+
+{% macro check_required(column, relation='typed') %}
+    {#- Quarantine reasons for a required parsed value: missing_<column> when blank,
+        invalid_<column> when it does not parse. Expects <column>_text (trimmed text) and
+        <column> (parsed) in the relation. -#}
+    when {{ relation }}.{{ column }}_text is null then 'missing_{{ column }}'
+    when {{ relation }}.{{ column }} is null then 'invalid_{{ column }}'
+{% endmacro %}
+
+
+{% macro check_optional(column, relation='typed') %}
+    {#- Quarantine reason for an optional value that is present but does not parse. -#}
+    when {{ relation }}.{{ column }}_text is not null and {{ relation }}.{{ column }} is null
+        then 'invalid_{{ column }}'
+{% endmacro %}
+
+
+{% macro check_reference(column, parent, parent_name) %}
+    {#- unknown_<parent_name> when no version of the parent row exists, <parent_name>_quarantined
+        when the parent's winning row is quarantined. `parent` is a CTE of winning parent rows with
+        columns <column> and row_problem. -#}
+    when {{ parent }}.{{ column }} is null then 'unknown_{{ parent_name }}'
+    when {{ parent }}.row_problem is not null then '{{ parent_name }}_quarantined'
+{% endmacro %}
+
+
+{% macro row_outcome(id_column) %}
+    {#- The final quarantine_reason and row_status of a validated row, from its id, parsed
+        updated_at, version_rank and row_problem (the first failing entity rule, or null). -#}
+    case
+        when {{ id_column }} is null then 'missing_id'
+        when updated_at_text is null then 'missing_updated_at'
+        when updated_at is null then 'invalid_updated_at'
+        when version_rank > 1 then null
+        else row_problem
+    end as quarantine_reason,
+    case
+        when {{ id_column }} is null or updated_at is null then 'quarantined'
+        when version_rank > 1 then 'superseded'
+        when row_problem is not null then 'quarantined'
+        else 'staged'
+    end as row_status
+{% endmacro %}
+
+
+{% macro in_effect_at(versions, at) %}
+    {#- Join condition: the row of `versions` (valid_from / valid_to, nulls open-ended) in effect
+        at the timestamp `at`. -#}
+    ({{ versions }}.valid_from is null or {{ versions }}.valid_from <= {{ at }})
+    and ({{ versions }}.valid_to is null or {{ at }} < {{ versions }}.valid_to)
+{% endmacro %}

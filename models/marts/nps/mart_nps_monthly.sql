@@ -1,0 +1,81 @@
+{%- set segment = ['month', 'survey_type', 'respondent_role', 'region', 'plan', 'industry'] -%}
+with
+
+responses as (
+    select * from {{ ref('fct_nps_responses') }}
+),
+
+invitations as (
+    select * from {{ ref('fct_survey_invitations') }}
+),
+
+responses_by_segment as (
+    select
+        response_month as month,
+        survey_type,
+        respondent_role,
+        region,
+        plan,
+        industry,
+        count(*) as responses,
+        sum(case when nps_category = 'promoter' then 1 else 0 end) as promoters,
+        sum(case when nps_category = 'passive' then 1 else 0 end) as passives,
+        sum(case when nps_category = 'detractor' then 1 else 0 end) as detractors,
+        sum(case when has_comment then 1 else 0 end) as comments
+    from responses
+    group by 1, 2, 3, 4, 5, 6
+),
+
+invitations_by_segment as (
+    select
+        sent_month as month,
+        survey_type,
+        respondent_role,
+        region,
+        plan,
+        industry,
+        count(*) as invitations,
+        sum(case when is_responded then 1 else 0 end) as responded_invitations
+    from invitations
+    group by 1, 2, 3, 4, 5, 6
+),
+
+segments as (
+    select
+        {%- for column in segment %}
+        coalesce(responses_by_segment.{{ column }}, invitations_by_segment.{{ column }}) as {{ column }},
+        {%- endfor %}
+        coalesce(responses_by_segment.responses, 0) as responses,
+        coalesce(responses_by_segment.promoters, 0) as promoters,
+        coalesce(responses_by_segment.passives, 0) as passives,
+        coalesce(responses_by_segment.detractors, 0) as detractors,
+        coalesce(responses_by_segment.comments, 0) as comments,
+        coalesce(invitations_by_segment.invitations, 0) as invitations,
+        coalesce(invitations_by_segment.responded_invitations, 0) as responded_invitations
+    from responses_by_segment
+    full outer join invitations_by_segment
+        on
+        {%- for column in segment %}
+        responses_by_segment.{{ column }} = invitations_by_segment.{{ column }}
+        {%- if not loop.last %} and{% endif %}
+        {%- endfor %}
+),
+
+scored as (
+    select
+        {{ segment | join(',\n        ') }},
+        responses,
+        promoters,
+        passives,
+        detractors,
+        comments,
+        invitations,
+        responded_invitations,
+        {{ nps('promoters', 'detractors', 'responses') }} as nps,
+        {{ nps_moe_95('promoters', 'detractors', 'responses') }} as nps_moe_95,
+        case when invitations > 0 then 1.0 * responded_invitations / invitations end as response_rate,
+        case when responses > 0 then 1.0 * comments / responses end as comment_rate
+    from segments
+)
+
+select * from scored
