@@ -41,3 +41,9 @@
             )
     end
 {% endmacro %}
+
+
+{% macro count_where(condition) %}
+    {#- How many rows of the group satisfy the condition, as a bigint (0 for none). -#}
+    cast(coalesce(sum(case when {{ condition }} then 1 else 0 end), 0) as {{ dbt.type_bigint() }})
+{% endmacro %}

@@ -15,8 +15,8 @@ build_as_of as (
 contact_counts as (
     select
         account_id,
-        count(*) as contacts,
-        sum(case when role = 'decision_maker' then 1 else 0 end) as decision_makers
+        cast(count(*) as {{ dbt.type_bigint() }}) as contacts,
+        {{ count_where("role = 'decision_maker'") }} as decision_makers
     from contacts
     group by account_id
 ),

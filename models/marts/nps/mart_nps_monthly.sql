@@ -17,11 +17,11 @@ responses_by_segment as (
         region,
         plan,
         industry,
-        count(*) as responses,
-        sum(case when nps_category = 'promoter' then 1 else 0 end) as promoters,
-        sum(case when nps_category = 'passive' then 1 else 0 end) as passives,
-        sum(case when nps_category = 'detractor' then 1 else 0 end) as detractors,
-        sum(case when has_comment then 1 else 0 end) as comments
+        cast(count(*) as {{ dbt.type_bigint() }}) as responses,
+        {{ count_where("nps_category = 'promoter'") }} as promoters,
+        {{ count_where("nps_category = 'passive'") }} as passives,
+        {{ count_where("nps_category = 'detractor'") }} as detractors,
+        {{ count_where("has_comment") }} as comments
     from responses
     group by 1, 2, 3, 4, 5, 6
 ),
@@ -34,8 +34,8 @@ invitations_by_segment as (
         region,
         plan,
         industry,
-        count(*) as invitations,
-        sum(case when is_responded then 1 else 0 end) as responded_invitations
+        cast(count(*) as {{ dbt.type_bigint() }}) as invitations,
+        {{ count_where("is_responded") }} as responded_invitations
     from invitations
     group by 1, 2, 3, 4, 5, 6
 ),

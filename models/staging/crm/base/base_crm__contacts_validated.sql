@@ -1,3 +1,4 @@
+{{ config(materialized='table') }}
 {#- Every landing row of crm_contacts, typed, with its version rank and its fate: staged,
     superseded by a newer version, or quarantined with a reason. Emails and names are hashed even
     in the raw values kept for quarantine. -#}

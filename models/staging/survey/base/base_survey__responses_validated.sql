@@ -1,3 +1,4 @@
+{{ config(materialized='table') }}
 {#- Every landing row of survey_responses, typed, with its version rank and its fate: staged,
     superseded by a newer version, or quarantined with a reason. -#}
 with

@@ -1,0 +1,47 @@
+"""Reads the one-row build summary (mart_nps_summary) and the quarantine from a DuckDB warehouse."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def read_summary(duckdb_path: Path) -> dict:
+    """The summary row as a dict, plus the quarantine counts by entity and reason."""
+    import duckdb
+
+    if not Path(duckdb_path).is_file():
+        raise FileNotFoundError(f"No warehouse at {duckdb_path}: run `make build` first.")
+    with duckdb.connect(str(duckdb_path), read_only=True) as connection:
+        relation = connection.sql("select * from marts.mart_nps_summary")
+        summary = dict(zip(relation.columns, relation.fetchone()))
+        summary["quarantine"] = connection.sql(
+            "select entity, reason, count(*) as rows from audit.quarantine_rows"
+            " group by entity, reason order by rows desc, entity, reason"
+        ).fetchall()
+    return summary
+
+
+def format_summary(summary: dict) -> str:
+    """A short, human-readable summary of a build."""
+
+    def number(value, pattern):
+        return "n/a" if value is None else format(value, pattern)
+
+    rate = summary["response_rate"]
+    lines = [
+        "",
+        f"NPS warehouse summary (as of {summary['as_of_at']:%Y-%m-%d %H:%M} UTC)",
+        f"  NPS                 {number(summary['nps'], '+.1f')} ± {number(summary['nps_moe_95'], '.1f')}"
+        " (95% margin of error)",
+        f"  responses           {summary['responses']:,}"
+        f" ({summary['promoters']:,} promoters, {summary['passives']:,} passives,"
+        f" {summary['detractors']:,} detractors)",
+        f"  response rate       {number(None if rate is None else 100 * rate, '.1f')}%"
+        f" of {summary['invitations']:,} invitations",
+        f"  quarantined rows    {summary['quarantined_rows']:,}",
+    ]
+    for entity, reason, rows in summary["quarantine"][:8]:
+        lines.append(f"    {rows:>6,}  {entity}: {reason}")
+    if len(summary["quarantine"]) > 8:
+        lines.append("    … (all of them: select * from audit.quarantine_rows)")
+    return "\n".join(lines)
