@@ -61,9 +61,8 @@
 {% endmacro %}
 
 
-{% macro in_effect_at(versions, at) %}
+{% macro in_effect_at(versions, at) -%}
     {#- Join condition: the row of `versions` (valid_from / valid_to, nulls open-ended) in effect
         at the timestamp `at`. -#}
-    ({{ versions }}.valid_from is null or {{ versions }}.valid_from <= {{ at }})
-    and ({{ versions }}.valid_to is null or {{ at }} < {{ versions }}.valid_to)
-{% endmacro %}
+    ({{ versions }}.valid_from is null or {{ versions }}.valid_from <= {{ at }}) and ({{ versions }}.valid_to is null or {{ at }} < {{ versions }}.valid_to)
+{%- endmacro %}

@@ -11,27 +11,32 @@
 with
 
 quarantine as (
-    select entity, count(*) as quarantined_rows
+    select
+        entity,
+        count(*) as quarantined_rows
     from {{ ref('quarantine_rows') }}
     group by entity
 ),
 
 {% for entity, base, validated, staged in entities %}
-{{ entity }} as (
-    select
-        '{{ entity }}' as entity,
-        (select count(*) from {{ ref(base) }}) as raw_rows,
-        (select count(*) from {{ ref(staged) }}) as staged_rows,
-        (select count(*) from {{ ref(validated) }} where row_status = 'superseded') as superseded_rows
-),
+    {{ entity }} as (
+        select
+            '{{ entity }}' as entity,
+            (select count(*) from {{ ref(base) }}) as raw_rows,
+            (select count(*) from {{ ref(staged) }}) as staged_rows,
+            (
+                select count(*) from {{ ref(validated) }}
+                where row_status = 'superseded'
+            ) as superseded_rows
+    ),
 
 {% endfor %}
 counted as (
     {%- for entity, base, validated, staged in entities %}
-    select * from {{ entity }}
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
+        select * from {{ entity }}
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
     {%- endfor %}
 ),
 

@@ -10,25 +10,25 @@
 with
 
 {% for entity, model, id_column in entities %}
-{{ entity }} as (
-    select
-        '{{ entity }}' as entity,
-        {{ id_column }} as raw_id,
-        quarantine_reason as reason,
-        raw_values,
-        _file_name as source_file_name,
-        _row_number as source_row_number
-    from {{ ref(model) }}
-    where row_status = 'quarantined'
-),
+    {{ entity }} as (
+        select
+            '{{ entity }}' as entity,
+            {{ id_column }} as raw_id,
+            quarantine_reason as reason,
+            raw_values,
+            _file_name as source_file_name,
+            _row_number as source_row_number
+        from {{ ref(model) }}
+        where row_status = 'quarantined'
+    ),
 
 {% endfor %}
 quarantined as (
     {%- for entity, model, id_column in entities %}
-    select * from {{ entity }}
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
+        select * from {{ entity }}
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
     {%- endfor %}
 )
 

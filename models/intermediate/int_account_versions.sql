@@ -6,8 +6,8 @@ with
 validated as (
     select * from {{ ref('base_crm__accounts_validated') }}
     where account_id is not null
-      and updated_at is not null
-      and row_problem is null
+        and updated_at is not null
+        and row_problem is null
 ),
 
 staged_accounts as (
@@ -15,7 +15,10 @@ staged_accounts as (
 ),
 
 fx_rates as (
-    select currency_code, usd_per_unit from {{ ref('fx_rates') }}
+    select
+        currency_code,
+        usd_per_unit
+    from {{ ref('fx_rates') }}
 ),
 
 ordered as (

@@ -21,7 +21,7 @@ build_as_of as (
         {%- if as_of_literal() is not none %}
         {{ as_of_literal() }} as as_of_at
         {%- else %}
-        max(event_at) as as_of_at
+            max(event_at) as as_of_at
         {%- endif %}
     from latest_events
 )

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from nps_warehouse import dbt
+from nps_warehouse.contract import ENTITIES
 from nps_warehouse.summary import format_summary, read_summary
 
 DEFAULT_RAW_DIR = "data/raw"
@@ -29,6 +30,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         action="store_true",
         help="first write generated sample data into the landing folder (replaces its entity files)",
     )
+    parser.add_argument(
+        "--sample-if-empty",
+        action="store_true",
+        help="write the sample data only when the landing folder holds no entity files yet",
+    )
     parser.add_argument("--seed", type=int, default=42, help="sample generator seed (default 42)")
     parser.add_argument("--scale", type=float, default=1.0, help="sample size, 1 ≈ 300 accounts")
     parser.add_argument(
@@ -42,6 +48,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def has_landing_files(raw_dir: Path) -> bool:
+    """Whether any entity folder of the landing folder holds a CSV or Parquet file."""
+    return any(
+        any((raw_dir / entity).glob(pattern)) for entity in ENTITIES for pattern in ("*.csv", "*.parquet")
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     try:
@@ -51,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
         if not duckdb_path.is_absolute():
             duckdb_path = project_dir / duckdb_path
         if not args.summary_only:
-            if args.sample:
+            if args.sample or (args.sample_if_empty and not has_landing_files(raw_dir)):
                 from nps_warehouse.generate import generate
 
                 print(f"Writing sample landing data (seed {args.seed}, scale {args.scale}) to {raw_dir}")

@@ -351,18 +351,14 @@ def _read_csv(path: Path) -> pd.DataFrame:
 
 
 def _read_parquet(path: Path) -> pd.DataFrame:
-    import pyarrow as pa
-    import pyarrow.compute as pc
+    """Every column as Python ``str(value)`` (nulls stay None): 3.0 -> "3.0", like CSV text."""
     import pyarrow.parquet as pq
 
     table = pq.read_table(path)
-    columns = {}
-    for name, column in zip(table.column_names, table.columns):
-        try:
-            values = pc.cast(column, pa.string()).to_pylist()
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-            values = [None if v is None else str(v) for v in column.to_pylist()]
-        columns[name] = pd.Series(values, dtype=object)
+    columns = {
+        name: pd.Series([None if v is None else str(v) for v in column.to_pylist()], dtype=object)
+        for name, column in zip(table.column_names, table.columns, strict=True)
+    }
     return pd.DataFrame(columns)
 
 
@@ -379,22 +375,19 @@ def read_entity(raw_dir: Path, entity: str) -> pd.DataFrame:
         (p for p in folder.glob("*") if p.is_file() and p.suffix.lower() in {".csv", ".parquet"}),
         key=lambda p: p.name,
     )
-    parts = []
+    data: dict[str, list] = {column: [] for column in [*columns, "_file", "_row"]}
     for path in files:
         frame = _read_parquet(path) if path.suffix.lower() == ".parquet" else _read_csv(path)
         frame.columns = [_normalise_header(c) for c in frame.columns]
         frame = frame.loc[:, ~frame.columns.duplicated()]
-        part = pd.DataFrame(index=range(len(frame)))
         for column in columns:
-            source = frame[column] if column in frame.columns else [None] * len(frame)
-            part[column] = pd.Series([clean_text(v) for v in source], dtype=object)
-        part["_file"] = path.name
-        part["_row"] = np.arange(len(frame), dtype="int64")
-        parts.append(part)
-    if not parts:
-        empty = {c: pd.Series(dtype=object) for c in columns}
-        return pd.DataFrame({**empty, "_file": pd.Series(dtype=object), "_row": []})
-    return pd.concat(parts, ignore_index=True)
+            source = frame[column].tolist() if column in frame.columns else [None] * len(frame)
+            data[column] += [clean_text(value) for value in source]
+        data["_file"] += [path.name] * len(frame)
+        data["_row"] += range(len(frame))
+    raw = pd.DataFrame({column: pd.Series(values, dtype=object) for column, values in data.items()})
+    raw["_row"] = raw["_row"].astype("int64")
+    return raw
 
 
 # --------------------------------------------------------------------------------------
@@ -404,11 +397,11 @@ def read_entity(raw_dir: Path, entity: str) -> pd.DataFrame:
 
 def first_failure(index: pd.Index, rules: list[tuple[str, pd.Series]]) -> pd.Series:
     """Name of the first rule whose mask is true per row (None when all pass)."""
-    reason = pd.Series(None, index=index, dtype=object)
+    reason = np.full(len(index), None, dtype=object)
     for name, mask in rules:
-        hit = reason.isna() & mask.reindex(index).fillna(False).astype(bool)
-        reason[hit] = name
-    return reason
+        hit = mask.reindex(index).to_numpy(dtype=bool, na_value=False)
+        reason[hit & pd.isna(reason)] = name
+    return pd.Series(reason, index=index, dtype=object)
 
 
 def resolve_versions(entity: str, raw: pd.DataFrame) -> pd.DataFrame:
@@ -443,14 +436,14 @@ def reference_rules(ids: pd.Series, parent: pd.DataFrame, name: str) -> list[tup
     """``unknown_<name>`` / ``<name>_quarantined`` against a resolved parent entity."""
     state = parent[parent["winner"]].set_index("raw_id")["outcome"]
     known = ids.isin(state.index)
-    quarantined = ids.map(state).eq("quarantined").fillna(False)
+    quarantined = pd.Series(state.reindex(ids.to_numpy()).eq("quarantined").to_numpy(), ids.index)
     return [(f"unknown_{name}", ~known), (f"{name}_quarantined", known & quarantined)]
 
 
 def parent_values(ids: pd.Series, parent: pd.DataFrame, column: str) -> pd.Series:
     """Typed ``column`` of the parent's staged winner, aligned to ``ids``."""
-    staged = parent[parent["outcome"] == "staged"].set_index("raw_id")[column]
-    return ids.map(staged)
+    staged = parent[parent["outcome"] == "staged"].set_index("raw_id")[f"typed_{column}"]
+    return pd.Series(staged.reindex(ids.to_numpy()).to_numpy(), index=ids.index)
 
 
 def check_accounts(rows: pd.DataFrame, typed: pd.DataFrame) -> pd.Series:
@@ -483,6 +476,7 @@ def check_accounts(rows: pd.DataFrame, typed: pd.DataFrame) -> pd.Series:
 
 
 def check_contacts(rows, typed, resolved) -> pd.Series:
+    """crm_contacts step-4 checks (``resolved``: the entities resolved so far)."""
     return first_failure(
         rows.index,
         [
@@ -496,6 +490,7 @@ def check_contacts(rows, typed, resolved) -> pd.Series:
 
 
 def check_invitations(rows, typed, resolved) -> pd.Series:
+    """survey_invitations step-4 checks."""
     return first_failure(
         rows.index,
         [
@@ -510,6 +505,7 @@ def check_invitations(rows, typed, resolved) -> pd.Series:
 
 
 def check_responses(rows, typed, resolved) -> pd.Series:
+    """survey_responses step-4 checks."""
     invitations = resolved["survey_invitations"]
     score = rows["score"].map(parse_integer)
     return first_failure(
@@ -539,6 +535,8 @@ def check_responses(rows, typed, resolved) -> pd.Series:
 
 
 def check_tickets(rows, typed, resolved) -> pd.Series:
+    """support_tickets step-4 checks."""
+
     def nonnegative_invalid(column, parse):
         values = rows[column].map(parse)
         return rows[column].notna() & (
@@ -566,6 +564,7 @@ def check_tickets(rows, typed, resolved) -> pd.Series:
 
 
 def check_followups(rows, typed, resolved) -> pd.Series:
+    """loop_followups step-4 checks."""
     responses = resolved["survey_responses"]
     return first_failure(
         rows.index,
@@ -596,8 +595,9 @@ def resolve_entity(entity: str, raw: pd.DataFrame, resolved: dict) -> pd.DataFra
     """Steps 1-4 for one entity.
 
     Returns one row per raw row: the raw text columns, ``_file``/``_row``, ``raw_id``,
-    ``_updated``, ``winner``, ``outcome`` in {"staged", "superseded", "quarantined"}, ``reason``,
-    the typed values as ``typed_<column>`` and (accounts only) ``value_ok`` (own values pass step 4).
+    ``_updated``, ``winner``, ``outcome`` in {"staged", "superseded", "quarantined"},
+    ``reason``, the typed values as ``typed_<column>`` and, for accounts only, ``value_ok``
+    (the row survives steps 1-2 and its own values pass the step-4 checks).
     """
     rows = resolve_versions(entity, raw)
     typed = typed_columns(entity, rows)
@@ -613,9 +613,7 @@ def resolve_entity(entity: str, raw: pd.DataFrame, resolved: dict) -> pd.DataFra
     rows["reason"] = rows["reason"].where(rows["reason"].notna(), step4)
     rows.loc[winners & rows["reason"].isna(), "outcome"] = "staged"
     rows.loc[winners & rows["reason"].notna(), "outcome"] = "quarantined"
-    for column in typed.columns:
-        rows[f"typed_{column}"] = typed[column]
-    return rows
+    return pd.concat([rows, typed.add_prefix("typed_")], axis=1)
 
 
 def staged_frame(entity: str, rows: pd.DataFrame) -> pd.DataFrame:
@@ -657,13 +655,12 @@ def resolve_as_of(as_of, staged: dict[str, pd.DataFrame]) -> pd.Timestamp:
     if as_of is not None:
         if isinstance(as_of, str):
             text = as_of.strip()
-            if _DATE_RE.fullmatch(text):
-                as_of = parse_date(text)
-            else:
-                parsed = parse_timestamp(text)
-                if parsed is None:
-                    raise ValueError(f"invalid as_of: {as_of!r}")
-                return pd.Timestamp(parsed)
+            day, stamp = parse_date(text), parse_timestamp(text)
+            if day is None and stamp is None:
+                raise ValueError(f"invalid as_of: {as_of!r}")
+            if day is None:
+                return pd.Timestamp(stamp)
+            as_of = day
         if isinstance(as_of, date) and not isinstance(as_of, datetime):
             return pd.Timestamp(datetime.combine(as_of, time(23, 59, 59, 999999)))
         stamp = pd.Timestamp(as_of)
@@ -833,6 +830,39 @@ def summarise(responses: pd.DataFrame, invitations: pd.DataFrame, quarantined: i
     return summary
 
 
+def quarantine_frame(resolved: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """entity, raw_id, reason of every quarantined raw row (in entity, file, row order)."""
+    frames = []
+    for entity, rows in resolved.items():
+        quarantined = rows[rows["outcome"] == "quarantined"]
+        frames.append(
+            pd.DataFrame(
+                {
+                    "entity": pd.Series(entity, index=quarantined.index, dtype=object),
+                    "raw_id": quarantined["raw_id"].astype(object),
+                    "reason": quarantined["reason"].astype(object),
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
+def counts_frame(resolved: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Per entity: raw rows and how many ended staged / superseded / quarantined."""
+    return pd.DataFrame(
+        [
+            {
+                "entity": entity,
+                "raw_rows": len(rows),
+                "staged_rows": int((rows["outcome"] == "staged").sum()),
+                "superseded_rows": int((rows["outcome"] == "superseded").sum()),
+                "quarantined_rows": int((rows["outcome"] == "quarantined").sum()),
+            }
+            for entity, rows in resolved.items()
+        ]
+    )
+
+
 # --------------------------------------------------------------------------------------
 # Entry point
 # --------------------------------------------------------------------------------------
@@ -845,31 +875,8 @@ def compute(raw_dir, as_of=None) -> Oracle:
         resolved[entity] = resolve_entity(entity, read_entity(Path(raw_dir), entity), resolved)
 
     staged = {entity: staged_frame(entity, rows) for entity, rows in resolved.items()}
-    quarantine = pd.concat(
-        [
-            pd.DataFrame(
-                {
-                    "entity": entity,
-                    "raw_id": rows.loc[rows["outcome"] == "quarantined", "raw_id"].astype(object),
-                    "reason": rows.loc[rows["outcome"] == "quarantined", "reason"].astype(object),
-                }
-            )
-            for entity, rows in resolved.items()
-        ],
-        ignore_index=True,
-    ).astype(object)
-    counts = pd.DataFrame(
-        [
-            {
-                "entity": entity,
-                "raw_rows": len(rows),
-                "staged_rows": int((rows["outcome"] == "staged").sum()),
-                "superseded_rows": int((rows["outcome"] == "superseded").sum()),
-                "quarantined_rows": int((rows["outcome"] == "quarantined").sum()),
-            }
-            for entity, rows in resolved.items()
-        ]
-    )
+    quarantine = quarantine_frame(resolved)
+    counts = counts_frame(resolved)
 
     scope = resolve_as_of(as_of, staged)
     versions = account_versions(resolved["crm_accounts"])

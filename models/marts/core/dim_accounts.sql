@@ -5,7 +5,10 @@ accounts as (
 ),
 
 contacts as (
-    select account_id, role from {{ ref('stg_crm__contacts') }}
+    select
+        account_id,
+        role
+    from {{ ref('stg_crm__contacts') }}
 ),
 
 build_as_of as (

@@ -5,15 +5,27 @@ responses as (
 ),
 
 invitations as (
-    select invitation_id, survey_type, trigger_ticket_id, sent_at from {{ ref('stg_survey__invitations') }}
+    select
+        invitation_id,
+        survey_type,
+        trigger_ticket_id,
+        sent_at
+    from {{ ref('stg_survey__invitations') }}
 ),
 
 contacts as (
-    select contact_id, account_id, role from {{ ref('stg_crm__contacts') }}
+    select
+        contact_id,
+        account_id,
+        role
+    from {{ ref('stg_crm__contacts') }}
 ),
 
 accounts as (
-    select account_id, churned_at from {{ ref('stg_crm__accounts') }}
+    select
+        account_id,
+        churned_at
+    from {{ ref('stg_crm__accounts') }}
 ),
 
 account_versions as (
@@ -44,7 +56,8 @@ responses_joined as (
         responses.tags,
         account_versions.employee_count,
         account_versions.arr_usd,
-        {{ dbt.datediff('invitations.sent_at', 'responses.responded_at', 'minute') }} as response_lag_calendar_minutes,
+        {{ dbt.datediff('invitations.sent_at', 'responses.responded_at', 'minute') }}
+            as response_lag_calendar_minutes,
         responses.comment is not null as has_comment,
         coalesce(accounts.churned_at <= responses.responded_at, false) as is_after_account_churn,
         responses.responded_at,
@@ -57,7 +70,7 @@ responses_joined as (
     inner join accounts on contacts.account_id = accounts.account_id
     left join account_versions
         on contacts.account_id = account_versions.account_id
-        and {{ in_effect_at('account_versions', 'responses.responded_at') }}
+            and {{ in_effect_at('account_versions', 'responses.responded_at') }}
     where responses.responded_at <= build_as_of.as_of_at
 )
 

@@ -5,11 +5,18 @@ invitations as (
 ),
 
 responses as (
-    select invitation_id, responded_at from {{ ref('stg_survey__responses') }}
+    select
+        invitation_id,
+        responded_at
+    from {{ ref('stg_survey__responses') }}
 ),
 
 contacts as (
-    select contact_id, account_id, role from {{ ref('stg_crm__contacts') }}
+    select
+        contact_id,
+        account_id,
+        role
+    from {{ ref('stg_crm__contacts') }}
 ),
 
 tickets as (
@@ -59,7 +66,7 @@ invitations_joined as (
     inner join contacts on invitations.contact_id = contacts.contact_id
     left join account_versions
         on contacts.account_id = account_versions.account_id
-        and {{ in_effect_at('account_versions', 'invitations.sent_at') }}
+            and {{ in_effect_at('account_versions', 'invitations.sent_at') }}
     left join responses_by_invitation on invitations.invitation_id = responses_by_invitation.invitation_id
     left join tickets on invitations.trigger_ticket_id = tickets.ticket_id
     where invitations.sent_at <= build_as_of.as_of_at

@@ -43,7 +43,7 @@ invitations_by_segment as (
 segments as (
     select
         {%- for column in segment %}
-        coalesce(responses_by_segment.{{ column }}, invitations_by_segment.{{ column }}) as {{ column }},
+            coalesce(responses_by_segment.{{ column }}, invitations_by_segment.{{ column }}) as {{ column }},
         {%- endfor %}
         coalesce(responses_by_segment.responses, 0) as responses,
         coalesce(responses_by_segment.promoters, 0) as promoters,
@@ -55,10 +55,10 @@ segments as (
     from responses_by_segment
     full outer join invitations_by_segment
         on
-        {%- for column in segment %}
-        responses_by_segment.{{ column }} = invitations_by_segment.{{ column }}
-        {%- if not loop.last %} and{% endif %}
-        {%- endfor %}
+            {%- for column in segment %}
+                responses_by_segment.{{ column }} = invitations_by_segment.{{ column }}
+                {%- if not loop.last %} and{% endif %}
+            {%- endfor %}
 ),
 
 scored as (

@@ -6,7 +6,10 @@ validated as (
 ),
 
 fx_rates as (
-    select currency_code, usd_per_unit from {{ ref('fx_rates') }}
+    select
+        currency_code,
+        usd_per_unit
+    from {{ ref('fx_rates') }}
 ),
 
 accounts as (

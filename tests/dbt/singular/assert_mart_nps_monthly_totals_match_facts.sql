@@ -15,13 +15,24 @@ mart_totals as (
 fact_totals as (
     select
         (select count(*) from {{ ref('fct_nps_responses') }}) as responses,
-        (select count(*) from {{ ref('fct_nps_responses') }} where nps_category = 'promoter') as promoters,
-        (select count(*) from {{ ref('fct_nps_responses') }} where nps_category = 'detractor') as detractors,
+        (
+            select count(*) from {{ ref('fct_nps_responses') }}
+            where nps_category = 'promoter'
+        ) as promoters,
+        (
+            select count(*) from {{ ref('fct_nps_responses') }}
+            where nps_category = 'detractor'
+        ) as detractors,
         (select count(*) from {{ ref('fct_survey_invitations') }}) as invitations,
-        (select count(*) from {{ ref('fct_survey_invitations') }} where is_responded) as responded_invitations
+        (
+            select count(*) from {{ ref('fct_survey_invitations') }}
+            where is_responded
+        ) as responded_invitations
 )
 
-select *
+select
+    mart_totals.*,
+    fact_totals.*
 from mart_totals
 cross join fact_totals
 where coalesce(mart_totals.responses, 0) <> fact_totals.responses

@@ -6,14 +6,29 @@ build_as_of as (
 ),
 
 late_events as (
-    select 'fct_nps_responses' as model, response_id as id, responded_at as event_at
+    select
+        'fct_nps_responses' as model,
+        response_id as id,
+        responded_at as event_at
     from {{ ref('fct_nps_responses') }}
     union all
-    select 'fct_survey_invitations', invitation_id, sent_at from {{ ref('fct_survey_invitations') }}
+    select
+        'fct_survey_invitations' as model,
+        invitation_id as id,
+        sent_at as event_at
+    from {{ ref('fct_survey_invitations') }}
     union all
-    select 'fct_support_tickets', ticket_id, created_at from {{ ref('fct_support_tickets') }}
+    select
+        'fct_support_tickets' as model,
+        ticket_id as id,
+        created_at as event_at
+    from {{ ref('fct_support_tickets') }}
     union all
-    select 'fct_support_tickets', ticket_id, solved_at from {{ ref('fct_support_tickets') }}
+    select
+        'fct_support_tickets' as model,
+        ticket_id as id,
+        solved_at as event_at
+    from {{ ref('fct_support_tickets') }}
 )
 
 select late_events.*

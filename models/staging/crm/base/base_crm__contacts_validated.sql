@@ -9,7 +9,9 @@ landing as (
 ),
 
 accounts as (
-    select account_id, row_problem
+    select
+        account_id,
+        row_problem
     from {{ ref('base_crm__accounts_validated') }}
     where account_id is not null and updated_at is not null and version_rank = 1
 ),

@@ -8,7 +8,10 @@ landing as (
 ),
 
 responses as (
-    select response_id, responded_at, row_problem
+    select
+        response_id,
+        responded_at,
+        row_problem
     from {{ ref('base_survey__responses_validated') }}
     where response_id is not null and updated_at is not null and version_rank = 1
 ),

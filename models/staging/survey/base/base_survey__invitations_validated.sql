@@ -8,7 +8,9 @@ landing as (
 ),
 
 contacts as (
-    select contact_id, row_problem
+    select
+        contact_id,
+        row_problem
     from {{ ref('base_crm__contacts_validated') }}
     where contact_id is not null and updated_at is not null and version_rank = 1
 ),

@@ -8,13 +8,19 @@ landing as (
 ),
 
 invitations as (
-    select invitation_id, contact_id, sent_at, row_problem
+    select
+        invitation_id,
+        contact_id,
+        sent_at,
+        row_problem
     from {{ ref('base_survey__invitations_validated') }}
     where invitation_id is not null and updated_at is not null and version_rank = 1
 ),
 
 contacts as (
-    select contact_id, row_problem
+    select
+        contact_id,
+        row_problem
     from {{ ref('base_crm__contacts_validated') }}
     where contact_id is not null and updated_at is not null and version_rank = 1
 ),

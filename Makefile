@@ -1,0 +1,37 @@
+# The two commands a newcomer needs: `make build` and `make test`. Everything else is optional.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+NPS_RAW_DIR ?= data/raw
+export NPS_RAW_DIR
+
+.PHONY: build test install sample lint docs bench clean help
+
+help: ## list the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+$(INSTALLED): pyproject.toml constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[dev]"
+	@touch $@
+
+install: $(INSTALLED) ## create .venv with the pinned dependencies
+
+build: $(INSTALLED) ## set up, write sample data if the landing folder is empty, dbt build on DuckDB, print a summary
+	$(BIN)/nps-build --sample-if-empty
+
+test: $(INSTALLED) ## run every test: generator, dbt build + data and unit tests, oracle comparison, lint
+	$(BIN)/python -m pytest
+
+sample: $(INSTALLED) ## (re)write the sample landing data into $(NPS_RAW_DIR)
+	$(BIN)/nps-generate --out $(NPS_RAW_DIR)
+
+lint: $(INSTALLED) ## sqlfluff (dbt templater) and ruff
+	$(BIN)/python -m pytest tests/python/test_lint.py
+
+docs: $(INSTALLED) ## build the dbt docs site into target/ and print where it is
+	cd $(CURDIR) && $(BIN)/dbt docs generate --profiles-dir profiles && echo "open target/index.html"
+
+clean: ## remove the build outputs (keeps .venv and the landing data)
+	rm -rf target logs data/warehouse
