@@ -26,10 +26,6 @@
     regexp_replace({{ expression }}, '{{ pattern }}', '{{ replacement }}', 'g')
 {% endmacro %}
 
-{% macro spark__replace_pattern(expression, pattern, replacement) %}
-    regexp_replace({{ expression }}, '{{ pattern }}', '{{ replacement }}')
-{% endmacro %}
-
 
 {% macro matches_pattern(column, pattern) %}
     {#- True when the whole text matches the regular expression. -#}
@@ -38,14 +34,6 @@
 
 {% macro default__matches_pattern(column, pattern) %}
     regexp_full_match({{ column }}, '{{ pattern }}')
-{% endmacro %}
-
-{% macro postgres__matches_pattern(column, pattern) %}
-    ({{ column }} ~ '^(?:{{ pattern }})$')
-{% endmacro %}
-
-{% macro spark__matches_pattern(column, pattern) %}
-    ({{ column }} rlike '^(?:{{ pattern }})$')
 {% endmacro %}
 
 
@@ -100,14 +88,6 @@
 
 {% macro default__timestamp_text_to_utc(text) %}
     cast(timezone('UTC', {{ try_cast(text, 'timestamptz') }}) as timestamp)
-{% endmacro %}
-
-{% macro postgres__timestamp_text_to_utc(text) %}
-    cast({{ text }} as timestamptz) at time zone 'UTC'
-{% endmacro %}
-
-{% macro spark__timestamp_text_to_utc(text) %}
-    to_utc_timestamp(try_cast({{ text }} as timestamp), 'UTC')
 {% endmacro %}
 
 

@@ -17,12 +17,8 @@ latest_events as (
 ),
 
 build_as_of as (
-    select
-        {%- if as_of_literal() is not none %}
-        {{ as_of_literal() }} as as_of_at
-        {%- else %}
-            max(event_at) as as_of_at
-        {%- endif %}
+    {#- The var when set; else the latest event. -#}
+    select coalesce({{ as_of_literal() or 'cast(null as ' ~ dbt.type_timestamp() ~ ')' }}, max(event_at)) as as_of_at
     from latest_events
 )
 

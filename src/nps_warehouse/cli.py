@@ -51,7 +51,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def has_landing_files(raw_dir: Path) -> bool:
     """Whether any entity folder of the landing folder holds a CSV or Parquet file."""
     return any(
-        any((raw_dir / entity).glob(pattern)) for entity in ENTITIES for pattern in ("*.csv", "*.parquet")
+        any((raw_dir / entity).glob(pattern))
+        for entity in ENTITIES
+        for pattern in ("*.csv", "*.parquet")
     )
 
 
@@ -67,7 +69,9 @@ def main(argv: list[str] | None = None) -> int:
             if args.sample or (args.sample_if_empty and not has_landing_files(raw_dir)):
                 from nps_warehouse.generate import generate
 
-                print(f"Writing sample landing data (seed {args.seed}, scale {args.scale}) to {raw_dir}")
+                print(
+                    f"Writing sample landing data (seed {args.seed}, scale {args.scale}) to {raw_dir}"
+                )
                 generate(raw_dir, seed=args.seed, scale=args.scale)
             duckdb_path.parent.mkdir(parents=True, exist_ok=True)
             command = ["build"]

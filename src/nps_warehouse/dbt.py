@@ -1,9 +1,15 @@
-"""A thin wrapper around dbt's programmatic runner: one invocation at a time, raise on failure."""
+"""A thin wrapper around the dbt command line: one invocation at a time, raise on failure.
+
+dbt runs in a child process so its DuckDB connection is closed when it returns (DuckDB allows one
+configuration of a database file per process) and its progress lines stream straight to the user.
+"""
 
 from __future__ import annotations
 
 import os
-from contextlib import contextmanager
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 PROJECT_FILE = "dbt_project.yml"
@@ -24,37 +30,33 @@ def find_project_dir(start: Path | None = None) -> Path:
     )
 
 
-@contextmanager
-def _environment(overrides: dict[str, str]):
-    saved = {key: os.environ.get(key) for key in overrides}
-    os.environ.update(overrides)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+def dbt_executable() -> str:
+    """The dbt installed beside this Python (the project's virtual environment), else the PATH's."""
+    beside = Path(sys.executable).with_name("dbt")
+    found = str(beside) if beside.is_file() else shutil.which("dbt")
+    if not found:
+        raise DbtError("dbt is not installed here: run `make install` (or `make build`) first.")
+    return found
 
 
-def invoke(args: list[str], project_dir: Path, env: dict[str, str] | None = None):
+def invoke(args: list[str], project_dir: Path, env: dict[str, str] | None = None) -> None:
     """Run one dbt command (e.g. ["build"]) against the project and its profiles/ folder.
 
-    Returns dbt's result object; raises DbtError when the command did not succeed.
+    Raises DbtError when dbt exits with an error; its own log has already said which node and why.
     """
-    from dbt.cli.main import dbtRunner  # imported late: dbt is slow to import
-
-    full_args = [
+    command = [
+        dbt_executable(),
         *args,
         "--project-dir",
         str(project_dir),
         "--profiles-dir",
         str(project_dir / "profiles"),
     ]
-    with _environment(env or {}):
-        result = dbtRunner().invoke(full_args)
-    if not result.success:
-        reason = f": {result.exception}" if result.exception else ""
-        raise DbtError(f"`dbt {' '.join(args)}` failed{reason}. dbt's log above says which node and why.")
-    return result
+    completed = subprocess.run(
+        command, check=False, cwd=project_dir, env={**os.environ, **(env or {})}
+    )
+    if completed.returncode != 0:
+        raise DbtError(
+            f"`dbt {' '.join(args)}` failed (exit code {completed.returncode}); "
+            "dbt's log above says which node and why."
+        )

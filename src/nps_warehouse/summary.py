@@ -13,7 +13,7 @@ def read_summary(duckdb_path: Path) -> dict:
         raise FileNotFoundError(f"No warehouse at {duckdb_path}: run `make build` first.")
     with duckdb.connect(str(duckdb_path), read_only=True) as connection:
         relation = connection.sql("select * from marts.mart_nps_summary")
-        summary = dict(zip(relation.columns, relation.fetchone()))
+        summary = dict(zip(relation.columns, relation.fetchall()[0]))
         summary["quarantine"] = connection.sql(
             "select entity, reason, count(*) as rows from audit.quarantine_rows"
             " group by entity, reason order by rows desc, entity, reason"
@@ -28,16 +28,24 @@ def format_summary(summary: dict) -> str:
         return "n/a" if value is None else format(value, pattern)
 
     rate = summary["response_rate"]
+    as_of = summary["as_of_at"]
     lines = [
         "",
-        f"NPS warehouse summary (as of {summary['as_of_at']:%Y-%m-%d %H:%M} UTC)",
-        f"  NPS                 {number(summary['nps'], '+.1f')} ± {number(summary['nps_moe_95'], '.1f')}"
-        " (95% margin of error)",
-        f"  responses           {summary['responses']:,}"
-        f" ({summary['promoters']:,} promoters, {summary['passives']:,} passives,"
-        f" {summary['detractors']:,} detractors)",
-        f"  response rate       {number(None if rate is None else 100 * rate, '.1f')}%"
-        f" of {summary['invitations']:,} invitations",
+        "NPS warehouse summary "
+        + (f"(as of {as_of:%Y-%m-%d %H:%M} UTC)" if as_of else "(no events in the landing data)"),
+        (
+            f"  NPS                 {number(summary['nps'], '+.1f')}"
+            f" ± {number(summary['nps_moe_95'], '.1f')} (95% margin of error)"
+        ),
+        (
+            f"  responses           {summary['responses']:,}"
+            f" ({summary['promoters']:,} promoters, {summary['passives']:,} passives,"
+            f" {summary['detractors']:,} detractors)"
+        ),
+        (
+            f"  response rate       {number(None if rate is None else 100 * rate, '.1f')}%"
+            f" of {summary['invitations']:,} invitations"
+        ),
         f"  quarantined rows    {summary['quarantined_rows']:,}",
     ]
     for entity, reason, rows in summary["quarantine"][:8]:

@@ -1,0 +1,77 @@
+"""Shared fixtures: builds of the warehouse on generated landing data, each in its own folder."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from nps_warehouse.generate import generate
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+
+
+@dataclass
+class Build:
+    """One run of `nps-build` over a landing folder, with what it printed and where it wrote."""
+
+    raw_dir: Path
+    duckdb_path: Path
+    returncode: int
+    output: str
+
+    @property
+    def manifest(self) -> dict:
+        """dbt's manifest.json of this build."""
+        return json.loads((self.duckdb_path.parent / "target" / "manifest.json").read_text())
+
+    def query(self, sql: str):
+        with duckdb.connect(str(self.duckdb_path), read_only=True) as connection:
+            return connection.sql(sql).df()
+
+
+def run_build(raw_dir: Path, work_dir: Path, *extra_args: str) -> Build:
+    """Runs the real command line (`python -m nps_warehouse.cli`) from the project folder."""
+    work_dir.mkdir(parents=True, exist_ok=True)
+    env = {
+        **os.environ,
+        "NPS_DUCKDB_PATH": str(work_dir / "nps.duckdb"),
+        "DBT_TARGET_PATH": str(work_dir / "target"),
+        "DBT_LOG_PATH": str(work_dir / "logs"),
+    }
+    completed = subprocess.run(
+        [sys.executable, "-m", "nps_warehouse.cli", "--raw-dir", str(raw_dir), *extra_args],
+        check=False,
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    return Build(
+        raw_dir=raw_dir,
+        duckdb_path=work_dir / "nps.duckdb",
+        returncode=completed.returncode,
+        output=completed.stdout + completed.stderr,
+    )
+
+
+@pytest.fixture(scope="session")
+def sample_landing(tmp_path_factory) -> Path:
+    """Generated landing data with every kind of bad row, re-exports and mixed CSV/Parquet."""
+    raw_dir = tmp_path_factory.mktemp("landing") / "raw"
+    generate(raw_dir, seed=7, scale=0.6, fmt="mixed", bad_share=0.02)
+    return raw_dir
+
+
+@pytest.fixture(scope="session")
+def sample_build(sample_landing, tmp_path_factory) -> Build:
+    build = run_build(sample_landing, tmp_path_factory.mktemp("build"))
+    assert build.returncode == 0, build.output[-5000:]
+    return build

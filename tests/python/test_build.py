@@ -1,0 +1,132 @@
+"""End to end: dbt build on generated landing data, checked against the independent oracle."""
+
+from __future__ import annotations
+
+import math
+
+import oracle
+import pandas as pd
+import pytest
+from conftest import run_build
+
+DIMENSIONS = ["month", "survey_type", "respondent_role", "region", "plan", "industry"]
+MEASURES = [
+    "responses",
+    "promoters",
+    "passives",
+    "detractors",
+    "invitations",
+    "responded_invitations",
+    "nps",
+    "nps_moe_95",
+    "response_rate",
+]
+
+
+@pytest.fixture(scope="module")
+def expected(sample_landing):
+    return oracle.compute(sample_landing)
+
+
+def keys(frame: pd.DataFrame) -> set[tuple[str, str, str]]:
+    columns = frame[["entity", "raw_id", "reason"]].astype(object).where(frame.notna(), "")
+    return set(map(tuple, columns.astype(str).to_numpy()))
+
+
+def assert_marts_equal(actual: pd.DataFrame, wanted: pd.DataFrame) -> None:
+    actual = actual.assign(month=pd.to_datetime(actual["month"]).dt.date)
+    wanted = wanted.assign(month=pd.to_datetime(wanted["month"]).dt.date)
+    joined = actual.merge(
+        wanted, on=DIMENSIONS, how="outer", suffixes=("", "_expected"), indicator=True
+    )
+    unmatched = joined[joined["_merge"] != "both"]
+    assert unmatched.empty, (
+        f"segments on one side only:\n{unmatched[DIMENSIONS + ['_merge']].head(20)}"
+    )
+    for column in MEASURES:
+        got = joined[column].astype(float).to_numpy()
+        want = joined[f"{column}_expected"].astype(float).to_numpy()
+        for index, (a, b) in enumerate(zip(got, want)):
+            same = (math.isnan(a) and math.isnan(b)) or math.isclose(
+                a, b, rel_tol=1e-9, abs_tol=1e-9
+            )
+            assert same, (
+                f"{column} differs on {joined.loc[index, DIMENSIONS].to_dict()}: {a} != {b}"
+            )
+
+
+def test_build_prints_a_summary(sample_build):
+    assert "NPS warehouse summary" in sample_build.output
+    assert "quarantined rows" in sample_build.output
+    assert "Traceback" not in sample_build.output
+
+
+def test_summary_matches_independent_computation(sample_build, expected):
+    summary = sample_build.query("select * from marts.mart_nps_summary").iloc[0].to_dict()
+    assert pd.Timestamp(summary["as_of_at"]) == expected.as_of
+    for name, value in expected.summary.items():
+        assert summary[name] == pytest.approx(value, rel=1e-12), name
+    printed = f"{summary['nps']:+.1f} ± {summary['nps_moe_95']:.1f}"
+    assert printed in sample_build.output
+
+
+def test_mart_nps_monthly_matches_independent_computation(sample_build, expected):
+    assert_marts_equal(
+        sample_build.query("select * from marts.mart_nps_monthly"), expected.nps_monthly
+    )
+
+
+def test_every_bad_row_is_quarantined_under_its_reason(sample_build, sample_landing, expected):
+    quarantine = sample_build.query("select entity, raw_id, reason from audit.quarantine_rows")
+    planted = pd.read_csv(
+        sample_landing / "_expected_quarantine.csv", dtype=str, keep_default_na=False
+    )
+    assert len(planted) > 0
+    assert keys(planted) <= keys(quarantine), keys(planted) - keys(quarantine)
+    assert keys(quarantine) == keys(expected.quarantine)
+    assert len(quarantine) == len(expected.quarantine)
+
+
+def test_landing_rows_are_conserved(sample_build, expected):
+    counts = sample_build.query("select * from audit.landing_row_counts").set_index("entity")
+    assert (
+        counts["raw_rows"]
+        == counts["staged_rows"] + counts["superseded_rows"] + counts["quarantined_rows"]
+    ).all()
+    assert (counts["superseded_rows"] > 0).all(), "the sample has re-exports in every entity"
+    wanted = expected.counts.set_index("entity")
+    pd.testing.assert_frame_equal(
+        counts.sort_index().astype("int64"), wanted.loc[counts.index].sort_index().astype("int64")
+    )
+
+
+def test_no_personal_data_past_staging(sample_build, sample_landing):
+    emails = pd.read_csv(sample_landing / "crm_contacts" / "crm_contacts_20260630.csv", dtype=str)[
+        "email"
+    ]
+    some_email = emails.dropna().iloc[0]
+    for table in ["core.dim_contacts", "core.fct_nps_responses", "marts.mart_nps_monthly"]:
+        text = sample_build.query(f"select * from {table}").astype(str).to_csv()
+        assert "@" not in text and some_email not in text, table
+
+
+def test_build_is_reproducible_and_as_of_scopes_events(sample_build, sample_landing, tmp_path):
+    as_of = sample_build.query("select as_of_at from intermediate.int_build_as_of").iloc[0, 0]
+    again = run_build(
+        sample_landing, tmp_path / "again", "--as-of", pd.Timestamp(as_of).isoformat()
+    )
+    assert again.returncode == 0, again.output[-5000:]
+    for table in ["marts.mart_nps_monthly", "marts.mart_nps_summary", "core.fct_nps_responses"]:
+        order = "order by all"
+        first = sample_build.query(f"select * from {table} {order}")
+        second = again.query(f"select * from {table} {order}")
+        pd.testing.assert_frame_equal(first, second, check_exact=True)
+
+    earlier = run_build(sample_landing, tmp_path / "earlier", "--as-of", "2026-01-31")
+    assert earlier.returncode == 0, earlier.output[-5000:]
+    wanted = oracle.compute(sample_landing, as_of="2026-01-31")
+    assert_marts_equal(earlier.query("select * from marts.mart_nps_monthly"), wanted.nps_monthly)
+    latest = earlier.query("select max(responded_at) as latest from core.fct_nps_responses").iloc[
+        0, 0
+    ]
+    assert latest <= pd.Timestamp("2026-01-31 23:59:59.999999")
