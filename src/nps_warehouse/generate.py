@@ -34,6 +34,8 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from nps_warehouse.contract import LANDING_CONTRACT
+
 Frame = dict[str, np.ndarray]
 """An entity as named, equally long numpy columns (codes, indices and epoch seconds)."""
 
@@ -42,79 +44,7 @@ DAY = 86_400
 NA = np.iinfo(np.int64).min  # missing timestamp
 NEVER = np.iinfo(np.int64).max  # "no churn"
 
-ENTITY_COLUMNS: dict[str, tuple[str, ...]] = {
-    "crm_accounts": (
-        "account_id",
-        "account_name",
-        "industry",
-        "region",
-        "country",
-        "employee_count",
-        "plan",
-        "arr",
-        "currency",
-        "contract_start_date",
-        "renewal_date",
-        "churned_at",
-        "churn_reason",
-        "updated_at",
-    ),
-    "crm_contacts": (
-        "contact_id",
-        "account_id",
-        "email",
-        "full_name",
-        "role",
-        "job_title",
-        "created_at",
-        "updated_at",
-    ),
-    "survey_invitations": (
-        "invitation_id",
-        "campaign_id",
-        "contact_id",
-        "survey_type",
-        "trigger_ticket_id",
-        "channel",
-        "sent_at",
-        "updated_at",
-    ),
-    "survey_responses": (
-        "response_id",
-        "invitation_id",
-        "campaign_id",
-        "contact_id",
-        "score",
-        "comment",
-        "tags",
-        "responded_at",
-        "updated_at",
-    ),
-    "support_tickets": (
-        "ticket_id",
-        "account_id",
-        "requester_contact_id",
-        "category",
-        "priority",
-        "channel",
-        "status",
-        "created_at",
-        "first_response_at",
-        "solved_at",
-        "reopened_count",
-        "downtime_minutes",
-        "updated_at",
-    ),
-    "loop_followups": (
-        "followup_id",
-        "response_id",
-        "owner",
-        "action",
-        "followed_up_at",
-        "outcome",
-        "updated_at",
-    ),
-}
+ENTITY_COLUMNS = LANDING_CONTRACT  # the landing contract's folders and columns, in order
 ID_PREFIX = {
     "crm_accounts": "ACC",
     "crm_contacts": "CON",
