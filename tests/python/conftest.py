@@ -23,6 +23,7 @@ class Build:
 
     raw_dir: Path
     duckdb_path: Path
+    env: dict[str, str]
     returncode: int
     output: str
 
@@ -41,6 +42,7 @@ def run_build(raw_dir: Path, work_dir: Path, *extra_args: str) -> Build:
     work_dir.mkdir(parents=True, exist_ok=True)
     env = {
         **os.environ,
+        "NPS_RAW_DIR": str(raw_dir),
         "NPS_DUCKDB_PATH": str(work_dir / "nps.duckdb"),
         "DBT_TARGET_PATH": str(work_dir / "target"),
         "DBT_LOG_PATH": str(work_dir / "logs"),
@@ -57,6 +59,7 @@ def run_build(raw_dir: Path, work_dir: Path, *extra_args: str) -> Build:
     return Build(
         raw_dir=raw_dir,
         duckdb_path=work_dir / "nps.duckdb",
+        env=env,
         returncode=completed.returncode,
         output=completed.stdout + completed.stderr,
     )
