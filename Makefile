@@ -30,8 +30,9 @@ sample: $(INSTALLED) ## (re)write the sample landing data into $(NPS_RAW_DIR)
 lint: $(INSTALLED) ## sqlfluff (dbt templater) and ruff
 	$(BIN)/python -m pytest tests/python/test_lint.py
 
-docs: $(INSTALLED) ## build the dbt docs site into target/ and print where it is
-	cd $(CURDIR) && $(BIN)/dbt docs generate --profiles-dir profiles && echo "open target/index.html"
+docs: build ## build the warehouse, then the dbt docs site (target/index.html)
+	$(BIN)/dbt docs generate --profiles-dir profiles
+	@echo "Docs written to target/index.html (serve them with: $(BIN)/dbt docs serve --profiles-dir profiles)"
 
 clean: ## remove the build outputs (keeps .venv and the landing data)
 	rm -rf target logs data/warehouse
