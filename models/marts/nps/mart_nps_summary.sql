@@ -1,11 +1,9 @@
+{#- The headline of a build: the additive counts of mart_nps_monthly summed over every segment,
+    with NPS and its margin recomputed from the sums by the one macro. -#}
 with
 
-responses as (
-    select nps_category from {{ ref('fct_nps_responses') }}
-),
-
-invitations as (
-    select is_responded from {{ ref('fct_survey_invitations') }}
+monthly as (
+    select * from {{ ref('mart_nps_monthly') }}
 ),
 
 quarantine as (
@@ -16,42 +14,34 @@ build_as_of as (
     select as_of_at from {{ ref('int_build_as_of') }}
 ),
 
-response_totals as (
+totals as (
     select
-        cast(count(*) as {{ dbt.type_bigint() }}) as responses,
-        {{ count_where("nps_category = 'promoter'") }} as promoters,
-        {{ count_where("nps_category = 'passive'") }} as passives,
-        {{ count_where("nps_category = 'detractor'") }} as detractors
-    from responses
-),
-
-invitation_totals as (
-    select
-        cast(count(*) as {{ dbt.type_bigint() }}) as invitations,
-        {{ count_where("is_responded") }} as responded_invitations
-    from invitations
+        cast(coalesce(sum(responses), 0) as {{ dbt.type_bigint() }}) as responses,
+        cast(coalesce(sum(promoters), 0) as {{ dbt.type_bigint() }}) as promoters,
+        cast(coalesce(sum(passives), 0) as {{ dbt.type_bigint() }}) as passives,
+        cast(coalesce(sum(detractors), 0) as {{ dbt.type_bigint() }}) as detractors,
+        cast(coalesce(sum(invitations), 0) as {{ dbt.type_bigint() }}) as invitations,
+        cast(coalesce(sum(responded_invitations), 0) as {{ dbt.type_bigint() }}) as responded_invitations
+    from monthly
 ),
 
 summary as (
     select
         build_as_of.as_of_at,
-        response_totals.responses,
-        response_totals.promoters,
-        response_totals.passives,
-        response_totals.detractors,
-        {{ nps('response_totals.promoters', 'response_totals.detractors', 'response_totals.responses') }} as nps,
-        {{ nps_moe_95('response_totals.promoters', 'response_totals.detractors', 'response_totals.responses') }}
-            as nps_moe_95,
-        invitation_totals.invitations,
-        invitation_totals.responded_invitations,
+        totals.responses,
+        totals.promoters,
+        totals.passives,
+        totals.detractors,
+        {{ nps('totals.promoters', 'totals.detractors', 'totals.responses') }} as nps,
+        {{ nps_moe_95('totals.promoters', 'totals.detractors', 'totals.responses') }} as nps_moe_95,
+        totals.invitations,
+        totals.responded_invitations,
         case
-            when invitation_totals.invitations > 0
-                then 1.0 * invitation_totals.responded_invitations / invitation_totals.invitations
+            when totals.invitations > 0 then 1.0 * totals.responded_invitations / totals.invitations
         end as response_rate,
         quarantine.quarantined_rows
     from build_as_of
-    cross join response_totals
-    cross join invitation_totals
+    cross join totals
     cross join quarantine
 )
 
