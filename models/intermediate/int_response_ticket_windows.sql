@@ -31,9 +31,9 @@ response_tickets as (
     from responses
     inner join tickets
         on responses.account_id = tickets.account_id
-            and tickets.created_at
-            >= {{ dbt.dateadd('day', -1 * var('ticket_window_days'), 'responses.responded_at') }}
-            and tickets.created_at < responses.responded_at
+            and {{ dbt.dateadd('day', -1 * var('ticket_window_days'), 'responses.responded_at') }}
+            <= tickets.created_at
+            and responses.responded_at > tickets.created_at
 )
 
 select * from response_tickets

@@ -40,7 +40,7 @@ owner_days as (
             ~ ' and alerts.due_at < day_ends.day_end_at'
         ) }} as overdue_backlog
     from day_ends
-    inner join alerts on alerts.alerted_at < day_ends.day_end_at
+    inner join alerts on day_ends.day_end_at > alerts.alerted_at
     group by day_ends.activity_date, alerts.owner
 ),
 

@@ -1,4 +1,3 @@
-{%- set breakdowns = ['resolution_bucket', 'sla_status', 'respondent_role'] -%}
 with
 
 responses as (
@@ -14,20 +13,39 @@ tickets as (
 ),
 
 responses_by_breakdown as (
-    {%- for breakdown in breakdowns %}
-    {%- if not loop.first %}
-    union all
-    {%- endif %}
     select
         survey_type,
-        '{{ breakdown }}' as breakdown,
-        {{ breakdown }} as breakdown_value,
+        'resolution_bucket' as breakdown,
+        resolution_bucket as breakdown_value,
         account_id,
         response_month,
         nps_category,
         attributed_resolution_hours
     from responses
-    {%- endfor %}
+
+    union all
+
+    select
+        survey_type,
+        'sla_status' as breakdown,
+        sla_status as breakdown_value,
+        account_id,
+        response_month,
+        nps_category,
+        attributed_resolution_hours
+    from responses
+
+    union all
+
+    select
+        survey_type,
+        'respondent_role' as breakdown,
+        respondent_role as breakdown_value,
+        account_id,
+        response_month,
+        nps_category,
+        attributed_resolution_hours
+    from responses
 ),
 
 scores as (
@@ -39,7 +57,7 @@ scores as (
         {{ count_where("nps_category = 'promoter'") }} as promoters,
         {{ count_where("nps_category = 'passive'") }} as passives,
         {{ count_where("nps_category = 'detractor'") }} as detractors,
-        cast(count(distinct account_id) as {{ dbt.type_bigint() }}) as accounts,
+        cast(count(distinct account_id) as {{ dbt.type_bigint() }}) as respondent_accounts,
         {{ median_of('attributed_resolution_hours') }} as median_attributed_resolution_hours
     from responses_by_breakdown
     group by survey_type, breakdown, breakdown_value
@@ -77,15 +95,15 @@ scored as (
         scores.breakdown_value,
         case scores.breakdown
             when 'resolution_bucket' then {{ resolution_bucket_order('scores.breakdown_value') }}
-            when 'sla_status' then
-                case scores.breakdown_value when 'met' then 1 when 'breached' then 2 else 3 end
+            when 'sla_status'
+                then case scores.breakdown_value when 'met' then 1 when 'breached' then 2 else 3 end
             else case scores.breakdown_value when 'end_user' then 1 else 2 end
         end as breakdown_order,
         scores.responses,
         scores.promoters,
         scores.passives,
         scores.detractors,
-        scores.accounts,
+        scores.respondent_accounts,
         internal_sla.internal_tickets,
         internal_sla.internal_sla_met_tickets,
         {{ nps('scores.promoters', 'scores.detractors', 'scores.responses') }} as nps,
