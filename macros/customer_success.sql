@@ -1,0 +1,73 @@
+{#- Helpers of the customer-success marts: medians, hours, tag and keyword matching, buckets. -#}
+
+{% macro median_of(expression) %}
+    {#- The median (continuous: the mean of the two middle values for an even count) of a group. -#}
+    {{ return(adapter.dispatch('median_of', 'nps_warehouse')(expression)) }}
+{% endmacro %}
+
+{% macro default__median_of(expression) %}
+    percentile_cont(0.5) within group (order by {{ expression }})
+{% endmacro %}
+
+
+{% macro hours_between(start_at, end_at) %}
+    {#- Calendar hours from start_at to end_at (minute precision), as a double; null if either is null. -#}
+    {{ dbt.datediff(start_at, end_at, 'minute') }} / 60.0
+{% endmacro %}
+
+
+{% macro has_tag(tags, tag) %}
+    {#- True when the ;-separated, normalised tag list contains the tag exactly (no splitting needed:
+        the list and the tag are both wrapped in separators, so 'price' does not match 'pricing'). -#}
+    coalesce(
+        strpos({{ dbt.concat(["';'", tags, "';'"]) }}, {{ dbt.concat(["';'", tag, "';'"]) }}) > 0,
+        false
+    )
+{% endmacro %}
+
+
+{% macro keyword_search_text(text) %}
+    {#- Comment text prepared for keyword matching: lower case (Unicode-aware), ASCII punctuation and
+        every run of white space turned into one space, wrapped in spaces so a pattern can ask for a
+        whole word with ' word '. Null stays null. -#}
+    {{ dbt.concat(["' '", replace_pattern('lower(' ~ text ~ ')', "[[:punct:][:space:]]+", ' '), "' '"]) }}
+{% endmacro %}
+
+
+{% macro contains_pattern(text, pattern) %}
+    {#- True when a regular expression matches somewhere in the text (dispatched); false for null text. -#}
+    {{ return(adapter.dispatch('contains_pattern', 'nps_warehouse')(text, pattern)) }}
+{% endmacro %}
+
+{% macro default__contains_pattern(text, pattern) %}
+    coalesce(regexp_matches({{ text }}, {{ pattern }}), false)
+{% endmacro %}
+
+{% macro postgres__contains_pattern(text, pattern) %}
+    coalesce({{ text }} ~ {{ pattern }}, false)
+{% endmacro %}
+
+
+{% macro resolution_bucket(hours) %}
+    {#- Resolution-time bucket of a number of hours; the lower edge belongs to the bucket
+        (8 h is 8h_to_24h). Null hours: no_solved_tickets. -#}
+    case
+        when {{ hours }} is null then 'no_solved_tickets'
+        when {{ hours }} < 8 then 'under_8h'
+        when {{ hours }} < 24 then '8h_to_24h'
+        when {{ hours }} < 72 then '24h_to_72h'
+        else '72h_or_more'
+    end
+{% endmacro %}
+
+
+{% macro resolution_bucket_order(bucket) %}
+    {#- Sort position of a resolution_bucket label: fastest first, no_solved_tickets last. -#}
+    case {{ bucket }}
+        when 'under_8h' then 1
+        when '8h_to_24h' then 2
+        when '24h_to_72h' then 3
+        when '72h_or_more' then 4
+        else 5
+    end
+{% endmacro %}

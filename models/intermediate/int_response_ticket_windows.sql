@@ -1,0 +1,39 @@
+{#- The account's support tickets created in the window before each response: on or after
+    responded_at − ticket_window_days (inclusive) and strictly before responded_at. -#}
+with
+
+responses as (
+    select
+        response_id,
+        contact_id,
+        account_id,
+        responded_at
+    from {{ ref('fct_nps_responses') }}
+),
+
+tickets as (
+    select * from {{ ref('fct_support_tickets') }}
+),
+
+response_tickets as (
+    select
+        responses.response_id,
+        tickets.ticket_id,
+        responses.account_id,
+        tickets.first_response_calendar_minutes,
+        tickets.resolution_calendar_minutes,
+        tickets.downtime_minutes,
+        coalesce(tickets.requester_contact_id = responses.contact_id, false) as is_contact_ticket,
+        tickets.is_sla_breached,
+        tickets.is_reopened,
+        tickets.created_at,
+        responses.responded_at
+    from responses
+    inner join tickets
+        on responses.account_id = tickets.account_id
+            and {{ dbt.dateadd('day', -1 * var('ticket_window_days'), 'responses.responded_at') }}
+            <= tickets.created_at
+            and responses.responded_at > tickets.created_at
+)
+
+select * from response_tickets

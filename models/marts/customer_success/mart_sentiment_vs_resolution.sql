@@ -1,0 +1,140 @@
+with
+
+responses as (
+    select * from {{ ref('fct_nps_responses') }}
+),
+
+window_tickets as (
+    select * from {{ ref('int_response_ticket_windows') }}
+),
+
+tickets as (
+    select * from {{ ref('fct_support_tickets') }}
+),
+
+account_windows as (
+    select
+        response_id,
+        cast(count(*) as {{ dbt.type_bigint() }}) as account_tickets,
+        {{ median_of('first_response_calendar_minutes') }} / 60.0 as account_median_first_response_hours,
+        {{ median_of('resolution_calendar_minutes') }} / 60.0 as account_median_resolution_hours,
+        {{ count_where('is_sla_breached') }} as account_sla_breached_tickets,
+        {{ count_where('is_reopened') }} as account_reopened_tickets,
+        sum(coalesce(downtime_minutes, 0)) as account_downtime_minutes,
+        {{ count_where('is_contact_ticket') }} as contact_tickets,
+        {{ count_where('is_contact_ticket and is_sla_breached') }} as contact_sla_breached_tickets,
+        {{ median_of('case when is_contact_ticket then resolution_calendar_minutes end') }} / 60.0
+            as contact_median_resolution_hours
+    from window_tickets
+    group by response_id
+),
+
+responses_with_history as (
+    select
+        responses.response_id,
+        responses.contact_id,
+        responses.account_id,
+        responses.trigger_ticket_id,
+        responses.survey_type,
+        responses.respondent_role,
+        responses.industry,
+        responses.plan,
+        responses.score,
+        responses.nps_category,
+        coalesce(account_windows.account_tickets, 0) as account_tickets,
+        account_windows.account_median_first_response_hours,
+        account_windows.account_median_resolution_hours,
+        coalesce(account_windows.account_sla_breached_tickets, 0) as account_sla_breached_tickets,
+        case
+            when account_windows.account_tickets > 0
+                then 1.0 * account_windows.account_sla_breached_tickets / account_windows.account_tickets
+        end as account_sla_breach_share,
+        case
+            when account_windows.account_tickets > 0
+                then 1.0 * account_windows.account_reopened_tickets / account_windows.account_tickets
+        end as account_reopened_share,
+        cast(coalesce(account_windows.account_downtime_minutes, 0) as double precision)
+            as account_downtime_minutes,
+        coalesce(account_windows.contact_tickets, 0) as contact_tickets,
+        coalesce(account_windows.contact_sla_breached_tickets, 0) as contact_sla_breached_tickets,
+        account_windows.contact_median_resolution_hours,
+        tickets.priority as trigger_ticket_priority,
+        tickets.first_response_calendar_minutes / 60.0 as trigger_ticket_first_response_hours,
+        tickets.resolution_calendar_minutes / 60.0 as trigger_ticket_resolution_hours,
+        {{ hours_between('tickets.solved_at', 'responses.responded_at') }} as survey_lag_hours,
+        responses.response_lag_calendar_minutes / 60.0 as response_lag_hours,
+        cast(tickets.downtime_minutes as double precision) as trigger_ticket_downtime_minutes,
+        tickets.ticket_id is not null as has_known_trigger_ticket,
+        tickets.is_sla_breached as is_trigger_ticket_sla_breached,
+        tickets.is_reopened as is_trigger_ticket_reopened,
+        responses.responded_at,
+        responses.response_month,
+        tickets.created_at as trigger_ticket_created_at,
+        tickets.solved_at as trigger_ticket_solved_at
+    from responses
+    left join account_windows on responses.response_id = account_windows.response_id
+    left join tickets on responses.trigger_ticket_id = tickets.ticket_id
+),
+
+attributed as (
+    {#- What the response is set against: a transactional response its own trigger ticket, a
+        relationship response the account's window. -#}
+    select
+        *,
+        case
+            when survey_type = 'transactional' then trigger_ticket_resolution_hours
+            else account_median_resolution_hours
+        end as attributed_resolution_hours,
+        case
+            when survey_type = 'transactional' and not has_known_trigger_ticket then 'no_tickets'
+            when survey_type = 'transactional' and is_trigger_ticket_sla_breached then 'breached'
+            when survey_type = 'transactional' then 'met'
+            when account_tickets = 0 then 'no_tickets'
+            when account_sla_breached_tickets > 0 then 'breached'
+            else 'met'
+        end as sla_status
+    from responses_with_history
+),
+
+bucketed as (
+    select
+        response_id,
+        contact_id,
+        account_id,
+        trigger_ticket_id,
+        survey_type,
+        respondent_role,
+        industry,
+        plan,
+        {{ resolution_bucket('attributed_resolution_hours') }} as resolution_bucket,
+        sla_status,
+        trigger_ticket_priority,
+        score,
+        nps_category,
+        account_tickets,
+        account_median_first_response_hours,
+        account_median_resolution_hours,
+        account_sla_breached_tickets,
+        account_sla_breach_share,
+        account_reopened_share,
+        account_downtime_minutes,
+        contact_tickets,
+        contact_sla_breached_tickets,
+        contact_median_resolution_hours,
+        attributed_resolution_hours,
+        trigger_ticket_first_response_hours,
+        trigger_ticket_resolution_hours,
+        trigger_ticket_downtime_minutes,
+        survey_lag_hours,
+        response_lag_hours,
+        has_known_trigger_ticket,
+        is_trigger_ticket_sla_breached,
+        is_trigger_ticket_reopened,
+        responded_at,
+        response_month,
+        trigger_ticket_created_at,
+        trigger_ticket_solved_at
+    from attributed
+)
+
+select * from bucketed
