@@ -33,5 +33,8 @@ lint: $(INSTALLED) ## sqlfluff (dbt templater) and ruff
 docs: $(INSTALLED) ## build the dbt docs site into target/ and print where it is
 	cd $(CURDIR) && $(BIN)/dbt docs generate --profiles-dir profiles && echo "open target/index.html"
 
+bench: $(INSTALLED) ## time the dbt build against the hand-written DuckDB floor (bench/floor.sql); SCALE=20 RUNS=5
+	$(BIN)/nps-bench --scale $(or $(SCALE),20) --runs $(or $(RUNS),5)
+
 clean: ## remove the build outputs (keeps .venv and the landing data)
 	rm -rf target logs data/warehouse

@@ -38,7 +38,7 @@ create or replace temp macro ts_or_null(x) as
     case when regexp_full_match(
         trim(x),
         '[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?)?'
-    ) then cast(timezone('UTC', try_cast(trim(x) as timestamptz)) as timestamp) end;
+    ) then cast(try_cast(trim(x) as timestamptz) as timestamp) end;  -- the session zone is UTC (above)
 create or replace temp macro tags_or_null(x) as
     nullif(regexp_replace(regexp_replace(lower(trim(x)), '[[:space:]]*;[[:space:];]*', ';', 'g'), '^;+|;+$', '', 'g'), '');
 create or replace temp macro pii(x) as
