@@ -102,16 +102,19 @@ select * from read_csv(
 create or replace temp table accounts_validated as
 with
 landing as (
-    select account_id, account_name, industry, region, country, employee_count, plan, arr, currency,
-        contract_start_date, renewal_date, churned_at, churn_reason, updated_at, _file_name, _row_number
-    from csv_files('crm_accounts')
-    union all
-    select account_id, account_name, industry, region, country, employee_count, plan, arr, currency,
-        contract_start_date, renewal_date, churned_at, churn_reason, updated_at, _file_name, _row_number
-    from parquet_files('crm_accounts')
+    select *, row_number() over () as _row_id from (
+        select account_id, account_name, industry, region, country, employee_count, plan, arr, currency,
+            contract_start_date, renewal_date, churned_at, churn_reason, updated_at, _file_name, _row_number
+        from csv_files('crm_accounts')
+        union all
+        select account_id, account_name, industry, region, country, employee_count, plan, arr, currency,
+            contract_start_date, renewal_date, churned_at, churn_reason, updated_at, _file_name, _row_number
+        from parquet_files('crm_accounts')
+    )
 ),
-typed as (
+typed as materialized (
     select
+        landing._row_id,
         landing._file_name,
         landing._row_number,
         landing as raw,
@@ -137,14 +140,22 @@ typed as (
         ts_or_null(updated_at) as updated_at
     from landing
 ),
+ranked as (
+    -- The version rank on a narrow projection, joined back by row id: sorting the wide rows
+    -- inside the window costs about three times as much.
+    select
+        _row_id,
+        row_number() over (
+            partition by account_id
+            order by updated_at desc nulls last, _file_name desc, _row_number desc
+        ) as version_rank
+    from typed
+),
 checked as (
     select
         typed.*,
         fx.usd_per_unit,
-        row_number() over (
-            partition by typed.account_id
-            order by typed.updated_at desc nulls last, typed._file_name desc, typed._row_number desc
-        ) as version_rank,
+        ranked.version_rank,
         case
             when typed.arr_text is not null and typed.arr_amount is null then 'invalid_arr'
             when typed.arr_amount < 0 then 'negative_arr'
@@ -157,6 +168,7 @@ checked as (
             when typed.churned_at_text is not null and typed.churned_at is null then 'invalid_churned_at'
         end as row_problem
     from typed
+    inner join ranked on typed._row_id = ranked._row_id
     left join floor.fx_rates as fx on typed.currency_code = fx.currency_code
 )
 select
@@ -169,18 +181,21 @@ from checked;
 create or replace temp table contacts_validated as
 with
 landing as (
-    select contact_id, account_id, email, full_name, role, job_title, created_at, updated_at, _file_name, _row_number
-    from csv_files('crm_contacts')
-    union all
-    select contact_id, account_id, email, full_name, role, job_title, created_at, updated_at, _file_name, _row_number
-    from parquet_files('crm_contacts')
+    select *, row_number() over () as _row_id from (
+        select contact_id, account_id, email, full_name, role, job_title, created_at, updated_at, _file_name, _row_number
+        from csv_files('crm_contacts')
+        union all
+        select contact_id, account_id, email, full_name, role, job_title, created_at, updated_at, _file_name, _row_number
+        from parquet_files('crm_contacts')
+    )
 ),
 accounts as (
     select account_id, row_problem from accounts_validated
     where account_id is not null and updated_at is not null and version_rank = 1
 ),
-typed as (
+typed as materialized (
     select
+        landing._row_id,
         landing._file_name,
         landing._row_number,
         landing as raw,
@@ -196,13 +211,19 @@ typed as (
         ts_or_null(updated_at) as updated_at
     from landing
 ),
+ranked as (
+    select
+        _row_id,
+        row_number() over (
+            partition by contact_id
+            order by updated_at desc nulls last, _file_name desc, _row_number desc
+        ) as version_rank
+    from typed
+),
 checked as (
     select
         typed.*,
-        row_number() over (
-            partition by typed.contact_id
-            order by typed.updated_at desc nulls last, typed._file_name desc, typed._row_number desc
-        ) as version_rank,
+        ranked.version_rank,
         case
             when typed.account_id is null then 'missing_account_id'
             when typed.role_text is null then 'missing_role'
@@ -212,6 +233,7 @@ checked as (
             when accounts.row_problem is not null then 'account_quarantined'
         end as row_problem
     from typed
+    inner join ranked on typed._row_id = ranked._row_id
     left join accounts on typed.account_id = accounts.account_id
 )
 select
@@ -224,20 +246,23 @@ from checked;
 create or replace temp table tickets_validated as
 with
 landing as (
-    select ticket_id, account_id, requester_contact_id, category, priority, channel, status, created_at,
-        first_response_at, solved_at, reopened_count, downtime_minutes, updated_at, _file_name, _row_number
-    from csv_files('support_tickets')
-    union all
-    select ticket_id, account_id, requester_contact_id, category, priority, channel, status, created_at,
-        first_response_at, solved_at, reopened_count, downtime_minutes, updated_at, _file_name, _row_number
-    from parquet_files('support_tickets')
+    select *, row_number() over () as _row_id from (
+        select ticket_id, account_id, requester_contact_id, category, priority, channel, status, created_at,
+            first_response_at, solved_at, reopened_count, downtime_minutes, updated_at, _file_name, _row_number
+        from csv_files('support_tickets')
+        union all
+        select ticket_id, account_id, requester_contact_id, category, priority, channel, status, created_at,
+            first_response_at, solved_at, reopened_count, downtime_minutes, updated_at, _file_name, _row_number
+        from parquet_files('support_tickets')
+    )
 ),
 accounts as (
     select account_id, row_problem from accounts_validated
     where account_id is not null and updated_at is not null and version_rank = 1
 ),
-typed as (
+typed as materialized (
     select
+        landing._row_id,
         landing._file_name,
         landing._row_number,
         landing as raw,
@@ -262,13 +287,19 @@ typed as (
         ts_or_null(updated_at) as updated_at
     from landing
 ),
+ranked as (
+    select
+        _row_id,
+        row_number() over (
+            partition by ticket_id
+            order by updated_at desc nulls last, _file_name desc, _row_number desc
+        ) as version_rank
+    from typed
+),
 checked as (
     select
         typed.*,
-        row_number() over (
-            partition by typed.ticket_id
-            order by typed.updated_at desc nulls last, typed._file_name desc, typed._row_number desc
-        ) as version_rank,
+        ranked.version_rank,
         case
             when typed.account_id is null then 'missing_account_id'
             when typed.created_at_text is null then 'missing_created_at'
@@ -285,6 +316,7 @@ checked as (
             when accounts.row_problem is not null then 'account_quarantined'
         end as row_problem
     from typed
+    inner join ranked on typed._row_id = ranked._row_id
     left join accounts on typed.account_id = accounts.account_id
 )
 select
@@ -297,20 +329,23 @@ from checked;
 create or replace temp table invitations_validated as
 with
 landing as (
-    select invitation_id, campaign_id, contact_id, survey_type, trigger_ticket_id, channel, sent_at, updated_at,
-        _file_name, _row_number
-    from csv_files('survey_invitations')
-    union all
-    select invitation_id, campaign_id, contact_id, survey_type, trigger_ticket_id, channel, sent_at, updated_at,
-        _file_name, _row_number
-    from parquet_files('survey_invitations')
+    select *, row_number() over () as _row_id from (
+        select invitation_id, campaign_id, contact_id, survey_type, trigger_ticket_id, channel, sent_at, updated_at,
+            _file_name, _row_number
+        from csv_files('survey_invitations')
+        union all
+        select invitation_id, campaign_id, contact_id, survey_type, trigger_ticket_id, channel, sent_at, updated_at,
+            _file_name, _row_number
+        from parquet_files('survey_invitations')
+    )
 ),
 contacts as (
     select contact_id, row_problem from contacts_validated
     where contact_id is not null and updated_at is not null and version_rank = 1
 ),
-typed as (
+typed as materialized (
     select
+        landing._row_id,
         landing._file_name,
         landing._row_number,
         landing as raw,
@@ -327,13 +362,19 @@ typed as (
         ts_or_null(updated_at) as updated_at
     from landing
 ),
+ranked as (
+    select
+        _row_id,
+        row_number() over (
+            partition by invitation_id
+            order by updated_at desc nulls last, _file_name desc, _row_number desc
+        ) as version_rank
+    from typed
+),
 checked as (
     select
         typed.*,
-        row_number() over (
-            partition by typed.invitation_id
-            order by typed.updated_at desc nulls last, typed._file_name desc, typed._row_number desc
-        ) as version_rank,
+        ranked.version_rank,
         case
             when typed.contact_id is null then 'missing_contact_id'
             when typed.survey_type_text is null then 'missing_survey_type'
@@ -344,6 +385,7 @@ checked as (
             when contacts.row_problem is not null then 'contact_quarantined'
         end as row_problem
     from typed
+    inner join ranked on typed._row_id = ranked._row_id
     left join contacts on typed.contact_id = contacts.contact_id
 )
 select
@@ -356,13 +398,15 @@ from checked;
 create or replace temp table responses_validated as
 with
 landing as (
-    select response_id, invitation_id, campaign_id, contact_id, score, comment, tags, responded_at, updated_at,
-        _file_name, _row_number
-    from csv_files('survey_responses')
-    union all
-    select response_id, invitation_id, campaign_id, contact_id, score, comment, tags, responded_at, updated_at,
-        _file_name, _row_number
-    from parquet_files('survey_responses')
+    select *, row_number() over () as _row_id from (
+        select response_id, invitation_id, campaign_id, contact_id, score, comment, tags, responded_at, updated_at,
+            _file_name, _row_number
+        from csv_files('survey_responses')
+        union all
+        select response_id, invitation_id, campaign_id, contact_id, score, comment, tags, responded_at, updated_at,
+            _file_name, _row_number
+        from parquet_files('survey_responses')
+    )
 ),
 invitations as (
     select invitation_id, contact_id, sent_at, row_problem from invitations_validated
@@ -372,8 +416,9 @@ contacts as (
     select contact_id, row_problem from contacts_validated
     where contact_id is not null and updated_at is not null and version_rank = 1
 ),
-typed as (
+typed as materialized (
     select
+        landing._row_id,
         landing._file_name,
         landing._row_number,
         landing as raw,
@@ -391,13 +436,19 @@ typed as (
         ts_or_null(updated_at) as updated_at
     from landing
 ),
+ranked as (
+    select
+        _row_id,
+        row_number() over (
+            partition by response_id
+            order by updated_at desc nulls last, _file_name desc, _row_number desc
+        ) as version_rank
+    from typed
+),
 checked as (
     select
         typed.*,
-        row_number() over (
-            partition by typed.response_id
-            order by typed.updated_at desc nulls last, typed._file_name desc, typed._row_number desc
-        ) as version_rank,
+        ranked.version_rank,
         case
             when typed.invitation_id is null then 'missing_invitation_id'
             when typed.contact_id is null then 'missing_contact_id'
@@ -414,6 +465,7 @@ checked as (
             when typed.responded_at < invitations.sent_at then 'response_before_invitation'
         end as row_problem
     from typed
+    inner join ranked on typed._row_id = ranked._row_id
     left join invitations on typed.invitation_id = invitations.invitation_id
     left join contacts on typed.contact_id = contacts.contact_id
 )
@@ -427,18 +479,21 @@ from checked;
 create or replace temp table followups_validated as
 with
 landing as (
-    select followup_id, response_id, owner, action, followed_up_at, outcome, updated_at, _file_name, _row_number
-    from csv_files('loop_followups')
-    union all
-    select followup_id, response_id, owner, action, followed_up_at, outcome, updated_at, _file_name, _row_number
-    from parquet_files('loop_followups')
+    select *, row_number() over () as _row_id from (
+        select followup_id, response_id, owner, action, followed_up_at, outcome, updated_at, _file_name, _row_number
+        from csv_files('loop_followups')
+        union all
+        select followup_id, response_id, owner, action, followed_up_at, outcome, updated_at, _file_name, _row_number
+        from parquet_files('loop_followups')
+    )
 ),
 responses as (
     select response_id, responded_at, row_problem from responses_validated
     where response_id is not null and updated_at is not null and version_rank = 1
 ),
-typed as (
+typed as materialized (
     select
+        landing._row_id,
         landing._file_name,
         landing._row_number,
         landing as raw,
@@ -453,13 +508,19 @@ typed as (
         ts_or_null(updated_at) as updated_at
     from landing
 ),
+ranked as (
+    select
+        _row_id,
+        row_number() over (
+            partition by followup_id
+            order by updated_at desc nulls last, _file_name desc, _row_number desc
+        ) as version_rank
+    from typed
+),
 checked as (
     select
         typed.*,
-        row_number() over (
-            partition by typed.followup_id
-            order by typed.updated_at desc nulls last, typed._file_name desc, typed._row_number desc
-        ) as version_rank,
+        ranked.version_rank,
         case
             when typed.response_id is null then 'missing_response_id'
             when typed.followed_up_at_text is null then 'missing_followed_up_at'
@@ -469,6 +530,7 @@ checked as (
             when typed.followed_up_at < responses.responded_at then 'followup_before_response'
         end as row_problem
     from typed
+    inner join ranked on typed._row_id = ranked._row_id
     left join responses on typed.response_id = responses.response_id
 )
 select
