@@ -34,5 +34,8 @@ docs: build ## build the warehouse, then the dbt docs site (target/index.html)
 	$(BIN)/dbt docs generate --profiles-dir profiles
 	@echo "Docs written to target/index.html (serve them with: $(BIN)/dbt docs serve --profiles-dir profiles)"
 
+bench: $(INSTALLED) ## time the dbt build against the hand-written DuckDB floor (bench/floor.sql); SCALE=20 RUNS=5
+	$(BIN)/nps-bench --scale $(or $(SCALE),20) --runs $(or $(RUNS),5)
+
 clean: ## remove the build outputs (keeps .venv and the landing data)
 	rm -rf target logs data/warehouse

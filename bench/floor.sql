@@ -1,0 +1,860 @@
+-- The benchmark's floor: the main path of the dbt project (typed, versioned and quarantined
+-- staging of the six entities, quarantine_rows, int_account_versions, int_build_as_of, the core
+-- dims and facts, mart_nps_monthly and mart_nps_summary) as ONE hand-written DuckDB script, the
+-- way a DuckDB expert would write it without dbt: each landing file set read once, straight into
+-- an in-memory validated table; only the tables the dbt project also persists are written to the
+-- database file (schema floor). DuckDB-only functions are fine here: this is not a model.
+--
+-- Placeholders filled by nps_warehouse.bench (plain text substitution, values already quoted):
+--   {raw_dir}   the landing folder, as a SQL string literal
+--   {seed_dir}  the project's seeds/ folder, as a SQL string literal
+--   {as_of}     the build's 'now' as a SQL timestamp expression, or null for the latest event
+--   {pii_salt}  NPS_PII_SALT, as a SQL string literal
+--
+-- Limits (the dbt project handles these, the floor does not need to for the benchmark): every
+-- entity folder must hold at least one CSV and one Parquet file (the bench writes mixed sample
+-- data), no empty (0-byte) files, and headers named exactly as the contract (case aside).
+-- The rules are the README's; tests/python/test_bench.py and every bench run check that the
+-- floor's marts equal dbt's.
+
+set TimeZone = 'UTC';
+set variable raw_dir = {raw_dir};
+set variable seed_dir = {seed_dir};
+
+create schema if not exists floor;
+
+-- Parsers: the same rules as macros/parsing.sql, as DuckDB macros (inlined by the planner).
+create or replace temp macro clean(x) as nullif(trim(x), '');
+create or replace temp macro enum(x) as
+    nullif(regexp_replace(regexp_replace(lower(trim(x)), '[^a-z0-9]+', '_', 'g'), '^_+|_+$', '', 'g'), '');
+create or replace temp macro int_or_null(x) as
+    case when regexp_full_match(trim(x), '[+-]?[0-9]{1,18}') then cast(trim(x) as bigint) end;
+create or replace temp macro dec_or_null(x) as
+    case when regexp_full_match(trim(x), '[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)')
+        then cast(trim(x) as numeric(28, 6)) end;
+create or replace temp macro date_or_null(x) as
+    case when regexp_full_match(trim(x), '[0-9]{4}-[0-9]{2}-[0-9]{2}') then try_cast(trim(x) as date) end;
+create or replace temp macro ts_or_null(x) as
+    case when regexp_full_match(
+        trim(x),
+        '[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?)?'
+    ) then cast(try_cast(trim(x) as timestamptz) as timestamp) end;  -- the session zone is UTC (above)
+create or replace temp macro tags_or_null(x) as
+    nullif(regexp_replace(regexp_replace(lower(trim(x)), '[[:space:]]*;[[:space:];]*', ';', 'g'), '^;+|;+$', '', 'g'), '');
+create or replace temp macro pii(x) as
+    case when clean(x) is not null then md5({pii_salt} || lower(clean(x))) end;
+-- One JSON string value for raw_values: the text as it arrived, or null.
+create or replace temp macro js(x) as
+    coalesce('"' || replace(replace(replace(replace(replace(x, '\', '\\'), '"', '\"'), chr(10), '\n'), chr(13), '\r'), chr(9), '\t') || '"', 'null');
+-- A row's fate from its id, updated_at, version rank and first failing entity rule.
+create or replace temp macro reason(id, updated_at_text, updated_at, version_rank, row_problem) as
+    case
+        when id is null then 'missing_id'
+        when updated_at_text is null then 'missing_updated_at'
+        when updated_at is null then 'invalid_updated_at'
+        when version_rank > 1 then null
+        else row_problem
+    end;
+create or replace temp macro status(id, updated_at, version_rank, row_problem) as
+    case
+        when id is null or updated_at is null then 'quarantined'
+        when version_rank > 1 then 'superseded'
+        when row_problem is not null then 'quarantined'
+        else 'staged'
+    end;
+-- Every CSV and Parquet file of one entity folder, all text, with file name and 1-based row.
+create or replace temp macro csv_files(entity) as table
+    select
+        * exclude (filename, _scan_position),
+        filename as _file_name,
+        _scan_position - min(_scan_position) over (partition by filename) + 1 as _row_number
+    from (
+        select *, row_number() over () as _scan_position
+        from read_csv(
+            getvariable('raw_dir') || '/' || entity || '/*.csv',
+            header = true, all_varchar = true, delim = ',', quote = '"', escape = '"',
+            strict_mode = true, union_by_name = true, filename = true
+        )
+    );
+create or replace temp macro parquet_files(entity) as table
+    select
+        * exclude (filename, file_row_number),
+        filename as _file_name,
+        file_row_number + 1 as _row_number
+    from read_parquet(
+        getvariable('raw_dir') || '/' || entity || '/*.parquet',
+        union_by_name = true, filename = true, file_row_number = true
+    );
+
+-- Reference data (the seeds, with the column types pinned in seeds/_seeds.yml).
+create or replace table floor.fx_rates as
+select * from read_csv(
+    getvariable('seed_dir') || '/fx_rates.csv', header = true,
+    columns = {'currency_code': 'varchar', 'usd_per_unit': 'double', 'rate_date': 'date', 'rate_source': 'varchar'}
+);
+create or replace table floor.sla_targets as
+select * from read_csv(
+    getvariable('seed_dir') || '/sla_targets.csv', header = true,
+    columns = {'priority': 'varchar', 'first_response_target_minutes': 'integer', 'resolution_target_minutes': 'integer'}
+);
+
+-- crm_accounts ---------------------------------------------------------------------------------
+create or replace temp table accounts_validated as
+with
+landing as (
+    select *, row_number() over () as _row_id from (
+        select account_id, account_name, industry, region, country, employee_count, plan, arr, currency,
+            contract_start_date, renewal_date, churned_at, churn_reason, updated_at, _file_name, _row_number
+        from csv_files('crm_accounts')
+        union all
+        select account_id, account_name, industry, region, country, employee_count, plan, arr, currency,
+            contract_start_date, renewal_date, churned_at, churn_reason, updated_at, _file_name, _row_number
+        from parquet_files('crm_accounts')
+    )
+),
+typed as materialized (
+    select
+        landing._row_id,
+        landing._file_name,
+        landing._row_number,
+        landing as raw,
+        clean(account_id) as account_id,
+        clean(account_name) as account_name,
+        enum(industry) as industry,
+        clean(region) as region,
+        clean(country) as country,
+        enum(plan) as plan,
+        clean(employee_count) as employee_count_text,
+        int_or_null(employee_count) as employee_count,
+        clean(arr) as arr_text,
+        dec_or_null(arr) as arr_amount,
+        upper(clean(currency)) as currency_code,
+        clean(contract_start_date) as contract_start_date_text,
+        date_or_null(contract_start_date) as contract_start_date,
+        clean(renewal_date) as renewal_date_text,
+        date_or_null(renewal_date) as renewal_date,
+        clean(churned_at) as churned_at_text,
+        ts_or_null(churned_at) as churned_at,
+        clean(churn_reason) as churn_reason,
+        clean(updated_at) as updated_at_text,
+        ts_or_null(updated_at) as updated_at
+    from landing
+),
+ranked as (
+    -- The version rank on a narrow projection, joined back by row id: sorting the wide rows
+    -- inside the window costs about three times as much.
+    select
+        _row_id,
+        row_number() over (
+            partition by account_id
+            order by updated_at desc nulls last, _file_name desc, _row_number desc
+        ) as version_rank
+    from typed
+),
+checked as (
+    select
+        typed.*,
+        fx.usd_per_unit,
+        ranked.version_rank,
+        case
+            when typed.arr_text is not null and typed.arr_amount is null then 'invalid_arr'
+            when typed.arr_amount < 0 then 'negative_arr'
+            when typed.arr_amount is not null and typed.currency_code is null then 'missing_currency'
+            when typed.currency_code is not null and fx.currency_code is null then 'unknown_currency'
+            when typed.employee_count_text is not null and typed.employee_count is null then 'invalid_employee_count'
+            when typed.employee_count < 0 then 'invalid_employee_count'
+            when typed.contract_start_date_text is not null and typed.contract_start_date is null then 'invalid_contract_start_date'
+            when typed.renewal_date_text is not null and typed.renewal_date is null then 'invalid_renewal_date'
+            when typed.churned_at_text is not null and typed.churned_at is null then 'invalid_churned_at'
+        end as row_problem
+    from typed
+    inner join ranked on typed._row_id = ranked._row_id
+    left join floor.fx_rates as fx on typed.currency_code = fx.currency_code
+)
+select
+    *,
+    reason(account_id, updated_at_text, updated_at, version_rank, row_problem) as quarantine_reason,
+    status(account_id, updated_at, version_rank, row_problem) as row_status
+from checked;
+
+-- crm_contacts ---------------------------------------------------------------------------------
+create or replace temp table contacts_validated as
+with
+landing as (
+    select *, row_number() over () as _row_id from (
+        select contact_id, account_id, email, full_name, role, job_title, created_at, updated_at, _file_name, _row_number
+        from csv_files('crm_contacts')
+        union all
+        select contact_id, account_id, email, full_name, role, job_title, created_at, updated_at, _file_name, _row_number
+        from parquet_files('crm_contacts')
+    )
+),
+accounts as (
+    select account_id, row_problem from accounts_validated
+    where account_id is not null and updated_at is not null and version_rank = 1
+),
+typed as materialized (
+    select
+        landing._row_id,
+        landing._file_name,
+        landing._row_number,
+        landing as raw,
+        clean(contact_id) as contact_id,
+        clean(account_id) as account_id,
+        pii(email) as email_hash,
+        clean(role) as role_text,
+        enum(role) as role,
+        clean(job_title) as job_title,
+        clean(created_at) as created_at_text,
+        ts_or_null(created_at) as created_at,
+        clean(updated_at) as updated_at_text,
+        ts_or_null(updated_at) as updated_at
+    from landing
+),
+ranked as (
+    select
+        _row_id,
+        row_number() over (
+            partition by contact_id
+            order by updated_at desc nulls last, _file_name desc, _row_number desc
+        ) as version_rank
+    from typed
+),
+checked as (
+    select
+        typed.*,
+        ranked.version_rank,
+        case
+            when typed.account_id is null then 'missing_account_id'
+            when typed.role_text is null then 'missing_role'
+            when typed.role not in ('end_user', 'decision_maker') then 'invalid_role'
+            when typed.created_at_text is not null and typed.created_at is null then 'invalid_created_at'
+            when accounts.account_id is null then 'unknown_account'
+            when accounts.row_problem is not null then 'account_quarantined'
+        end as row_problem
+    from typed
+    inner join ranked on typed._row_id = ranked._row_id
+    left join accounts on typed.account_id = accounts.account_id
+)
+select
+    *,
+    reason(contact_id, updated_at_text, updated_at, version_rank, row_problem) as quarantine_reason,
+    status(contact_id, updated_at, version_rank, row_problem) as row_status
+from checked;
+
+-- support_tickets ------------------------------------------------------------------------------
+create or replace temp table tickets_validated as
+with
+landing as (
+    select *, row_number() over () as _row_id from (
+        select ticket_id, account_id, requester_contact_id, category, priority, channel, status, created_at,
+            first_response_at, solved_at, reopened_count, downtime_minutes, updated_at, _file_name, _row_number
+        from csv_files('support_tickets')
+        union all
+        select ticket_id, account_id, requester_contact_id, category, priority, channel, status, created_at,
+            first_response_at, solved_at, reopened_count, downtime_minutes, updated_at, _file_name, _row_number
+        from parquet_files('support_tickets')
+    )
+),
+accounts as (
+    select account_id, row_problem from accounts_validated
+    where account_id is not null and updated_at is not null and version_rank = 1
+),
+typed as materialized (
+    select
+        landing._row_id,
+        landing._file_name,
+        landing._row_number,
+        landing as raw,
+        clean(ticket_id) as ticket_id,
+        clean(account_id) as account_id,
+        clean(requester_contact_id) as requester_contact_id,
+        enum(category) as category,
+        enum(priority) as priority,
+        enum(channel) as channel,
+        enum(status) as status,
+        clean(created_at) as created_at_text,
+        ts_or_null(created_at) as created_at,
+        clean(first_response_at) as first_response_at_text,
+        ts_or_null(first_response_at) as first_response_at,
+        clean(solved_at) as solved_at_text,
+        ts_or_null(solved_at) as solved_at,
+        clean(reopened_count) as reopened_count_text,
+        int_or_null(reopened_count) as reopened_count,
+        clean(downtime_minutes) as downtime_minutes_text,
+        dec_or_null(downtime_minutes) as downtime_minutes,
+        clean(updated_at) as updated_at_text,
+        ts_or_null(updated_at) as updated_at
+    from landing
+),
+ranked as (
+    select
+        _row_id,
+        row_number() over (
+            partition by ticket_id
+            order by updated_at desc nulls last, _file_name desc, _row_number desc
+        ) as version_rank
+    from typed
+),
+checked as (
+    select
+        typed.*,
+        ranked.version_rank,
+        case
+            when typed.account_id is null then 'missing_account_id'
+            when typed.created_at_text is null then 'missing_created_at'
+            when typed.created_at is null then 'invalid_created_at'
+            when typed.first_response_at_text is not null and typed.first_response_at is null then 'invalid_first_response_at'
+            when typed.solved_at_text is not null and typed.solved_at is null then 'invalid_solved_at'
+            when typed.reopened_count_text is not null and typed.reopened_count is null then 'invalid_reopened_count'
+            when typed.reopened_count < 0 then 'invalid_reopened_count'
+            when typed.downtime_minutes_text is not null and typed.downtime_minutes is null then 'invalid_downtime_minutes'
+            when typed.downtime_minutes < 0 then 'invalid_downtime_minutes'
+            when typed.first_response_at < typed.created_at then 'first_response_before_created'
+            when typed.solved_at < typed.created_at then 'solved_before_created'
+            when accounts.account_id is null then 'unknown_account'
+            when accounts.row_problem is not null then 'account_quarantined'
+        end as row_problem
+    from typed
+    inner join ranked on typed._row_id = ranked._row_id
+    left join accounts on typed.account_id = accounts.account_id
+)
+select
+    *,
+    reason(ticket_id, updated_at_text, updated_at, version_rank, row_problem) as quarantine_reason,
+    status(ticket_id, updated_at, version_rank, row_problem) as row_status
+from checked;
+
+-- survey_invitations ---------------------------------------------------------------------------
+create or replace temp table invitations_validated as
+with
+landing as (
+    select *, row_number() over () as _row_id from (
+        select invitation_id, campaign_id, contact_id, survey_type, trigger_ticket_id, channel, sent_at, updated_at,
+            _file_name, _row_number
+        from csv_files('survey_invitations')
+        union all
+        select invitation_id, campaign_id, contact_id, survey_type, trigger_ticket_id, channel, sent_at, updated_at,
+            _file_name, _row_number
+        from parquet_files('survey_invitations')
+    )
+),
+contacts as (
+    select contact_id, row_problem from contacts_validated
+    where contact_id is not null and updated_at is not null and version_rank = 1
+),
+typed as materialized (
+    select
+        landing._row_id,
+        landing._file_name,
+        landing._row_number,
+        landing as raw,
+        clean(invitation_id) as invitation_id,
+        clean(campaign_id) as campaign_id,
+        clean(contact_id) as contact_id,
+        clean(survey_type) as survey_type_text,
+        enum(survey_type) as survey_type,
+        clean(trigger_ticket_id) as trigger_ticket_id,
+        enum(channel) as channel,
+        clean(sent_at) as sent_at_text,
+        ts_or_null(sent_at) as sent_at,
+        clean(updated_at) as updated_at_text,
+        ts_or_null(updated_at) as updated_at
+    from landing
+),
+ranked as (
+    select
+        _row_id,
+        row_number() over (
+            partition by invitation_id
+            order by updated_at desc nulls last, _file_name desc, _row_number desc
+        ) as version_rank
+    from typed
+),
+checked as (
+    select
+        typed.*,
+        ranked.version_rank,
+        case
+            when typed.contact_id is null then 'missing_contact_id'
+            when typed.survey_type_text is null then 'missing_survey_type'
+            when typed.survey_type not in ('relationship', 'transactional') then 'invalid_survey_type'
+            when typed.sent_at_text is null then 'missing_sent_at'
+            when typed.sent_at is null then 'invalid_sent_at'
+            when contacts.contact_id is null then 'unknown_contact'
+            when contacts.row_problem is not null then 'contact_quarantined'
+        end as row_problem
+    from typed
+    inner join ranked on typed._row_id = ranked._row_id
+    left join contacts on typed.contact_id = contacts.contact_id
+)
+select
+    *,
+    reason(invitation_id, updated_at_text, updated_at, version_rank, row_problem) as quarantine_reason,
+    status(invitation_id, updated_at, version_rank, row_problem) as row_status
+from checked;
+
+-- survey_responses -----------------------------------------------------------------------------
+create or replace temp table responses_validated as
+with
+landing as (
+    select *, row_number() over () as _row_id from (
+        select response_id, invitation_id, campaign_id, contact_id, score, comment, tags, responded_at, updated_at,
+            _file_name, _row_number
+        from csv_files('survey_responses')
+        union all
+        select response_id, invitation_id, campaign_id, contact_id, score, comment, tags, responded_at, updated_at,
+            _file_name, _row_number
+        from parquet_files('survey_responses')
+    )
+),
+invitations as (
+    select invitation_id, contact_id, sent_at, row_problem from invitations_validated
+    where invitation_id is not null and updated_at is not null and version_rank = 1
+),
+contacts as (
+    select contact_id, row_problem from contacts_validated
+    where contact_id is not null and updated_at is not null and version_rank = 1
+),
+typed as materialized (
+    select
+        landing._row_id,
+        landing._file_name,
+        landing._row_number,
+        landing as raw,
+        clean(response_id) as response_id,
+        clean(invitation_id) as invitation_id,
+        clean(campaign_id) as campaign_id,
+        clean(contact_id) as contact_id,
+        clean(score) as score_text,
+        int_or_null(score) as score,
+        clean(comment) as comment,
+        tags_or_null(tags) as tags,
+        clean(responded_at) as responded_at_text,
+        ts_or_null(responded_at) as responded_at,
+        clean(updated_at) as updated_at_text,
+        ts_or_null(updated_at) as updated_at
+    from landing
+),
+ranked as (
+    select
+        _row_id,
+        row_number() over (
+            partition by response_id
+            order by updated_at desc nulls last, _file_name desc, _row_number desc
+        ) as version_rank
+    from typed
+),
+checked as (
+    select
+        typed.*,
+        ranked.version_rank,
+        case
+            when typed.invitation_id is null then 'missing_invitation_id'
+            when typed.contact_id is null then 'missing_contact_id'
+            when typed.score_text is null then 'missing_score'
+            when typed.score is null then 'invalid_score'
+            when typed.score < 0 or typed.score > 10 then 'score_out_of_range'
+            when typed.responded_at_text is null then 'missing_responded_at'
+            when typed.responded_at is null then 'invalid_responded_at'
+            when invitations.invitation_id is null then 'unknown_invitation'
+            when invitations.row_problem is not null then 'invitation_quarantined'
+            when contacts.contact_id is null then 'unknown_contact'
+            when contacts.row_problem is not null then 'contact_quarantined'
+            when typed.contact_id <> invitations.contact_id then 'contact_mismatch'
+            when typed.responded_at < invitations.sent_at then 'response_before_invitation'
+        end as row_problem
+    from typed
+    inner join ranked on typed._row_id = ranked._row_id
+    left join invitations on typed.invitation_id = invitations.invitation_id
+    left join contacts on typed.contact_id = contacts.contact_id
+)
+select
+    *,
+    reason(response_id, updated_at_text, updated_at, version_rank, row_problem) as quarantine_reason,
+    status(response_id, updated_at, version_rank, row_problem) as row_status
+from checked;
+
+-- loop_followups -------------------------------------------------------------------------------
+create or replace temp table followups_validated as
+with
+landing as (
+    select *, row_number() over () as _row_id from (
+        select followup_id, response_id, owner, action, followed_up_at, outcome, updated_at, _file_name, _row_number
+        from csv_files('loop_followups')
+        union all
+        select followup_id, response_id, owner, action, followed_up_at, outcome, updated_at, _file_name, _row_number
+        from parquet_files('loop_followups')
+    )
+),
+responses as (
+    select response_id, responded_at, row_problem from responses_validated
+    where response_id is not null and updated_at is not null and version_rank = 1
+),
+typed as materialized (
+    select
+        landing._row_id,
+        landing._file_name,
+        landing._row_number,
+        landing as raw,
+        clean(followup_id) as followup_id,
+        clean(response_id) as response_id,
+        clean(owner) as owner,
+        enum(action) as action,
+        enum(outcome) as outcome,
+        clean(followed_up_at) as followed_up_at_text,
+        ts_or_null(followed_up_at) as followed_up_at,
+        clean(updated_at) as updated_at_text,
+        ts_or_null(updated_at) as updated_at
+    from landing
+),
+ranked as (
+    select
+        _row_id,
+        row_number() over (
+            partition by followup_id
+            order by updated_at desc nulls last, _file_name desc, _row_number desc
+        ) as version_rank
+    from typed
+),
+checked as (
+    select
+        typed.*,
+        ranked.version_rank,
+        case
+            when typed.response_id is null then 'missing_response_id'
+            when typed.followed_up_at_text is null then 'missing_followed_up_at'
+            when typed.followed_up_at is null then 'invalid_followed_up_at'
+            when responses.response_id is null then 'unknown_response'
+            when responses.row_problem is not null then 'response_quarantined'
+            when typed.followed_up_at < responses.responded_at then 'followup_before_response'
+        end as row_problem
+    from typed
+    inner join ranked on typed._row_id = ranked._row_id
+    left join responses on typed.response_id = responses.response_id
+)
+select
+    *,
+    reason(followup_id, updated_at_text, updated_at, version_rank, row_problem) as quarantine_reason,
+    status(followup_id, updated_at, version_rank, row_problem) as row_status
+from checked;
+
+-- Staging: the winning valid rows, typed -------------------------------------------------------
+create or replace table floor.stg_crm__accounts as
+select
+    account_id, account_name, industry, region, country, plan, currency_code, employee_count, arr_amount,
+    arr_amount * usd_per_unit as arr_usd, churn_reason, contract_start_date, renewal_date, churned_at, updated_at
+from accounts_validated where row_status = 'staged';
+
+create or replace table floor.stg_crm__contacts as
+select contact_id, account_id, email_hash, role, job_title, created_at, updated_at
+from contacts_validated where row_status = 'staged';
+
+create or replace table floor.stg_support__tickets as
+select
+    ticket_id, account_id, requester_contact_id, category, priority, channel, status, reopened_count,
+    downtime_minutes, created_at, first_response_at, solved_at, updated_at
+from tickets_validated where row_status = 'staged';
+
+create or replace table floor.stg_survey__invitations as
+select invitation_id, campaign_id, contact_id, trigger_ticket_id, survey_type, channel, sent_at, updated_at
+from invitations_validated where row_status = 'staged';
+
+create or replace table floor.stg_survey__responses as
+select response_id, invitation_id, campaign_id, contact_id, score, comment, tags, responded_at, updated_at
+from responses_validated where row_status = 'staged';
+
+create or replace table floor.stg_loop__followups as
+select followup_id, response_id, owner, action, outcome, followed_up_at, updated_at
+from followups_validated where row_status = 'staged';
+
+-- Quarantine: every unusable landing row, its reason and what arrived (emails and names hashed)
+create or replace table floor.quarantine_rows as
+select
+    'crm_accounts' as entity, account_id as raw_id, quarantine_reason as reason,
+    '{"account_id":' || js(raw.account_id) || ',"account_name":' || js(raw.account_name)
+    || ',"industry":' || js(raw.industry) || ',"region":' || js(raw.region) || ',"country":' || js(raw.country)
+    || ',"employee_count":' || js(raw.employee_count) || ',"plan":' || js(raw.plan) || ',"arr":' || js(raw.arr)
+    || ',"currency":' || js(raw.currency) || ',"contract_start_date":' || js(raw.contract_start_date)
+    || ',"renewal_date":' || js(raw.renewal_date) || ',"churned_at":' || js(raw.churned_at)
+    || ',"churn_reason":' || js(raw.churn_reason) || ',"updated_at":' || js(raw.updated_at) || '}' as raw_values,
+    parse_filename(_file_name) as source_file_name, _row_number as source_row_number
+from accounts_validated where row_status = 'quarantined'
+union all
+select
+    'crm_contacts', contact_id, quarantine_reason,
+    '{"contact_id":' || js(raw.contact_id) || ',"account_id":' || js(raw.account_id)
+    || ',"email":' || coalesce('"' || pii(raw.email) || '"', 'null')
+    || ',"full_name":' || coalesce('"' || pii(raw.full_name) || '"', 'null')
+    || ',"role":' || js(raw.role) || ',"job_title":' || js(raw.job_title) || ',"created_at":' || js(raw.created_at)
+    || ',"updated_at":' || js(raw.updated_at) || '}',
+    parse_filename(_file_name), _row_number
+from contacts_validated where row_status = 'quarantined'
+union all
+select
+    'survey_invitations', invitation_id, quarantine_reason,
+    '{"invitation_id":' || js(raw.invitation_id) || ',"campaign_id":' || js(raw.campaign_id)
+    || ',"contact_id":' || js(raw.contact_id) || ',"survey_type":' || js(raw.survey_type)
+    || ',"trigger_ticket_id":' || js(raw.trigger_ticket_id) || ',"channel":' || js(raw.channel)
+    || ',"sent_at":' || js(raw.sent_at) || ',"updated_at":' || js(raw.updated_at) || '}',
+    parse_filename(_file_name), _row_number
+from invitations_validated where row_status = 'quarantined'
+union all
+select
+    'survey_responses', response_id, quarantine_reason,
+    '{"response_id":' || js(raw.response_id) || ',"invitation_id":' || js(raw.invitation_id)
+    || ',"campaign_id":' || js(raw.campaign_id) || ',"contact_id":' || js(raw.contact_id)
+    || ',"score":' || js(raw.score) || ',"comment":' || js(raw.comment) || ',"tags":' || js(raw.tags)
+    || ',"responded_at":' || js(raw.responded_at) || ',"updated_at":' || js(raw.updated_at) || '}',
+    parse_filename(_file_name), _row_number
+from responses_validated where row_status = 'quarantined'
+union all
+select
+    'support_tickets', ticket_id, quarantine_reason,
+    '{"ticket_id":' || js(raw.ticket_id) || ',"account_id":' || js(raw.account_id)
+    || ',"requester_contact_id":' || js(raw.requester_contact_id) || ',"category":' || js(raw.category)
+    || ',"priority":' || js(raw.priority) || ',"channel":' || js(raw.channel) || ',"status":' || js(raw.status)
+    || ',"created_at":' || js(raw.created_at) || ',"first_response_at":' || js(raw.first_response_at)
+    || ',"solved_at":' || js(raw.solved_at) || ',"reopened_count":' || js(raw.reopened_count)
+    || ',"downtime_minutes":' || js(raw.downtime_minutes) || ',"updated_at":' || js(raw.updated_at) || '}',
+    parse_filename(_file_name), _row_number
+from tickets_validated where row_status = 'quarantined'
+union all
+select
+    'loop_followups', followup_id, quarantine_reason,
+    '{"followup_id":' || js(raw.followup_id) || ',"response_id":' || js(raw.response_id)
+    || ',"owner":' || js(raw.owner) || ',"action":' || js(raw.action) || ',"followed_up_at":' || js(raw.followed_up_at)
+    || ',"outcome":' || js(raw.outcome) || ',"updated_at":' || js(raw.updated_at) || '}',
+    parse_filename(_file_name), _row_number
+from followups_validated where row_status = 'quarantined';
+
+-- Account versions: the staged accounts' valid rows across exports, as intervals --------------
+create or replace table floor.int_account_versions as
+with ordered as (
+    select
+        v.account_id, v.industry, v.region, v.country, v.plan, v.employee_count,
+        v.arr_amount * v.usd_per_unit as arr_usd,
+        v.updated_at,
+        row_number() over w as version_number,
+        lead(v.updated_at) over w as next_updated_at
+    from accounts_validated as v
+    semi join floor.stg_crm__accounts as s on v.account_id = s.account_id
+    where v.account_id is not null and v.updated_at is not null and v.row_problem is null
+    window w as (partition by v.account_id order by v.updated_at, v._file_name, v._row_number)
+)
+select
+    account_id, version_number, industry, region, country, plan, employee_count, arr_usd,
+    case when version_number > 1 then updated_at end as valid_from,
+    next_updated_at as valid_to
+from ordered;
+
+-- The build's 'now': as_of when given, else the latest staged survey, ticket or follow-up event
+create or replace table floor.int_build_as_of as
+select coalesce(
+    {as_of},
+    greatest(
+        (select max(responded_at) from floor.stg_survey__responses),
+        (select max(sent_at) from floor.stg_survey__invitations),
+        (select max(greatest(created_at, first_response_at, solved_at)) from floor.stg_support__tickets),
+        (select max(followed_up_at) from floor.stg_loop__followups)
+    )
+) as as_of_at;
+set variable as_of_at = (select as_of_at from floor.int_build_as_of);
+
+-- Dimensions and facts -------------------------------------------------------------------------
+create or replace table floor.dim_contacts as
+select contact_id, account_id, email_hash, role, job_title, role = 'decision_maker' as is_decision_maker, created_at
+from floor.stg_crm__contacts;
+
+create or replace table floor.dim_accounts as
+with contact_counts as (
+    select
+        account_id,
+        count(*) as contacts,
+        count(*) filter (where role = 'decision_maker') as decision_makers
+    from floor.stg_crm__contacts
+    group by account_id
+)
+select
+    a.account_id, a.account_name,
+    coalesce(a.industry, 'unknown') as industry,
+    coalesce(a.region, 'unknown') as region,
+    a.country,
+    coalesce(a.plan, 'unknown') as plan,
+    a.currency_code, a.churn_reason, a.employee_count, a.arr_amount, a.arr_usd,
+    coalesce(c.contacts, 0) as contacts,
+    coalesce(c.decision_makers, 0) as decision_makers,
+    a.churned_at is not null and a.churned_at <= getvariable('as_of_at') as is_churned,
+    a.contract_start_date, a.renewal_date,
+    case when a.churned_at <= getvariable('as_of_at') then a.churned_at end as churned_at,
+    getvariable('as_of_at') as as_of_at
+from floor.stg_crm__accounts as a
+left join contact_counts as c on a.account_id = c.account_id;
+
+create or replace table floor.fct_support_tickets as
+with in_scope as (
+    select
+        t.* exclude (first_response_at, solved_at, updated_at),
+        case when t.first_response_at <= getvariable('as_of_at') then t.first_response_at end as first_response_at,
+        case when t.solved_at <= getvariable('as_of_at') then t.solved_at end as solved_at
+    from floor.stg_support__tickets as t
+    where t.created_at <= getvariable('as_of_at')
+),
+measured as (
+    select
+        t.ticket_id, t.account_id, t.requester_contact_id, t.category, t.priority, t.channel, t.status,
+        t.reopened_count, t.downtime_minutes,
+        date_diff('minute', t.created_at, t.first_response_at) as first_response_calendar_minutes,
+        date_diff('minute', t.created_at, t.solved_at) as resolution_calendar_minutes,
+        sla.first_response_target_minutes,
+        sla.resolution_target_minutes,
+        c.contact_id is not null as has_known_requester,
+        t.solved_at is not null as is_solved,
+        coalesce(t.reopened_count, 0) > 0 as is_reopened,
+        coalesce(coalesce(t.first_response_at, getvariable('as_of_at'))
+            > t.created_at + cast(sla.first_response_target_minutes as bigint) * interval 1 minute, false)
+            as is_first_response_sla_breached,
+        coalesce(coalesce(t.solved_at, getvariable('as_of_at'))
+            > t.created_at + cast(sla.resolution_target_minutes as bigint) * interval 1 minute, false)
+            as is_resolution_sla_breached,
+        t.created_at, t.first_response_at, t.solved_at
+    from in_scope as t
+    left join floor.sla_targets as sla on t.priority = sla.priority
+    left join floor.stg_crm__contacts as c on t.requester_contact_id = c.contact_id
+)
+select *, is_first_response_sla_breached or is_resolution_sla_breached as is_sla_breached
+from measured;
+
+create or replace table floor.fct_survey_invitations as
+with responses_by_invitation as (
+    select invitation_id, count(*) as responses, min(responded_at) as first_responded_at
+    from floor.stg_survey__responses
+    where responded_at <= getvariable('as_of_at')
+    group by invitation_id
+)
+select
+    i.invitation_id, i.campaign_id, i.contact_id, c.account_id, i.trigger_ticket_id, i.survey_type, i.channel,
+    c.role as respondent_role,
+    coalesce(v.region, 'unknown') as region,
+    coalesce(v.plan, 'unknown') as plan,
+    coalesce(v.industry, 'unknown') as industry,
+    coalesce(r.responses, 0) as responses,
+    t.ticket_id is not null as has_known_trigger_ticket,
+    r.invitation_id is not null as is_responded,
+    i.sent_at,
+    cast(date_trunc('month', i.sent_at) as date) as sent_month,
+    r.first_responded_at
+from floor.stg_survey__invitations as i
+inner join floor.stg_crm__contacts as c on i.contact_id = c.contact_id
+left join floor.int_account_versions as v
+    on c.account_id = v.account_id
+    and (v.valid_from is null or v.valid_from <= i.sent_at)
+    and (v.valid_to is null or i.sent_at < v.valid_to)
+left join responses_by_invitation as r on i.invitation_id = r.invitation_id
+left join floor.stg_support__tickets as t on i.trigger_ticket_id = t.ticket_id
+where i.sent_at <= getvariable('as_of_at');
+
+create or replace table floor.fct_nps_responses as
+select
+    r.response_id, r.invitation_id, r.campaign_id, r.contact_id, c.account_id, i.trigger_ticket_id, i.survey_type,
+    c.role as respondent_role,
+    coalesce(v.region, 'unknown') as region,
+    coalesce(v.plan, 'unknown') as plan,
+    coalesce(v.industry, 'unknown') as industry,
+    v.country,
+    r.score,
+    case when r.score >= 9 then 'promoter' when r.score >= 7 then 'passive' when r.score >= 0 then 'detractor' end
+        as nps_category,
+    r.comment, r.tags, v.employee_count, v.arr_usd,
+    date_diff('minute', i.sent_at, r.responded_at) as response_lag_calendar_minutes,
+    r.comment is not null as has_comment,
+    coalesce(a.churned_at <= r.responded_at, false) as is_after_account_churn,
+    r.responded_at,
+    cast(date_trunc('month', r.responded_at) as date) as response_month,
+    i.sent_at
+from floor.stg_survey__responses as r
+inner join floor.stg_survey__invitations as i on r.invitation_id = i.invitation_id
+inner join floor.stg_crm__contacts as c on r.contact_id = c.contact_id
+inner join floor.stg_crm__accounts as a on c.account_id = a.account_id
+left join floor.int_account_versions as v
+    on c.account_id = v.account_id
+    and (v.valid_from is null or v.valid_from <= r.responded_at)
+    and (v.valid_to is null or r.responded_at < v.valid_to)
+where r.responded_at <= getvariable('as_of_at');
+
+-- Marts ------------------------------------------------------------------------------------------
+create or replace table floor.mart_nps_monthly as
+with
+responses_by_segment as (
+    select
+        response_month as month, survey_type, respondent_role, region, plan, industry,
+        count(*) as responses,
+        count(*) filter (where nps_category = 'promoter') as promoters,
+        count(*) filter (where nps_category = 'passive') as passives,
+        count(*) filter (where nps_category = 'detractor') as detractors,
+        count(*) filter (where has_comment) as comments
+    from floor.fct_nps_responses
+    group by all
+),
+invitations_by_segment as (
+    select
+        sent_month as month, survey_type, respondent_role, region, plan, industry,
+        count(*) as invitations,
+        count(*) filter (where is_responded) as responded_invitations
+    from floor.fct_survey_invitations
+    group by all
+),
+segments as (
+    select
+        month, survey_type, respondent_role, region, plan, industry,
+        coalesce(r.responses, 0) as responses,
+        coalesce(r.promoters, 0) as promoters,
+        coalesce(r.passives, 0) as passives,
+        coalesce(r.detractors, 0) as detractors,
+        coalesce(r.comments, 0) as comments,
+        coalesce(i.invitations, 0) as invitations,
+        coalesce(i.responded_invitations, 0) as responded_invitations
+    from responses_by_segment as r
+    full outer join invitations_by_segment as i
+        using (month, survey_type, respondent_role, region, plan, industry)
+)
+select
+    *,
+    case when responses > 0 then 100.0 * (promoters - detractors) / responses end as nps,
+    case when responses > 0 then 196.0 * sqrt(greatest(
+        (1.0 * promoters / responses) + (1.0 * detractors / responses)
+        - ((1.0 * promoters / responses) - (1.0 * detractors / responses))
+        * ((1.0 * promoters / responses) - (1.0 * detractors / responses)),
+        0.0) / responses) end as nps_moe_95,
+    case when invitations > 0 then 1.0 * responded_invitations / invitations end as response_rate,
+    case when responses > 0 then 1.0 * comments / responses end as comment_rate
+from segments;
+
+create or replace table floor.mart_nps_summary as
+with
+totals as (
+    select
+        count(*) as responses,
+        count(*) filter (where nps_category = 'promoter') as promoters,
+        count(*) filter (where nps_category = 'passive') as passives,
+        count(*) filter (where nps_category = 'detractor') as detractors
+    from floor.fct_nps_responses
+),
+invitation_totals as (
+    select count(*) as invitations, count(*) filter (where is_responded) as responded_invitations
+    from floor.fct_survey_invitations
+)
+select
+    getvariable('as_of_at') as as_of_at,
+    t.responses, t.promoters, t.passives, t.detractors,
+    case when t.responses > 0 then 100.0 * (t.promoters - t.detractors) / t.responses end as nps,
+    case when t.responses > 0 then 196.0 * sqrt(greatest(
+        (1.0 * t.promoters / t.responses) + (1.0 * t.detractors / t.responses)
+        - ((1.0 * t.promoters / t.responses) - (1.0 * t.detractors / t.responses))
+        * ((1.0 * t.promoters / t.responses) - (1.0 * t.detractors / t.responses)),
+        0.0) / t.responses) end as nps_moe_95,
+    i.invitations, i.responded_invitations,
+    case when i.invitations > 0 then 1.0 * i.responded_invitations / i.invitations end as response_rate,
+    (select count(*) from floor.quarantine_rows) as quarantined_rows
+from totals as t
+cross join invitation_totals as i;
