@@ -52,7 +52,7 @@ active_accounts as (
     from forecast_dates
     inner join accounts
         on (accounts.contract_start_date is null or accounts.contract_start_date <= cast(forecast_dates.as_of_at as date))
-            and (accounts.churned_at is null or accounts.churned_at > forecast_dates.as_of_at)
+            and (accounts.churned_at is null or forecast_dates.as_of_at < accounts.churned_at)
     left join account_versions
         on accounts.account_id = account_versions.account_id
             and {{ in_effect_at('account_versions', 'forecast_dates.as_of_at') }}
@@ -84,7 +84,7 @@ ranked_responses as (
                 responses.response_id desc
         ) as category_rank
     from forecast_dates
-    inner join responses on responses.responded_at <= forecast_dates.as_of_at
+    inner join responses on forecast_dates.as_of_at >= responses.responded_at
 ),
 
 current_categories as (
@@ -105,12 +105,12 @@ forecasts as (
         current_categories.response_id as category_response_id,
         active_accounts.arr_usd,
         {%- for h in horizons %}
-        probabilities.churn_probability_{{ h }}d,
-        active_accounts.arr_usd * probabilities.churn_probability_{{ h }}d as expected_arr_at_risk_{{ h }}d,
-        active_accounts.arr_usd * case
-            when flat_rule.effect = 'loss' and flat_rule.within_days <= {{ h }} then flat_rule.revenue_share
-            else 0
-        end as flat_rule_arr_at_risk_{{ h }}d,
+            probabilities.churn_probability_{{ h }}d,
+            active_accounts.arr_usd * probabilities.churn_probability_{{ h }}d as expected_arr_at_risk_{{ h }}d,
+            active_accounts.arr_usd * case
+                when flat_rule.effect = 'loss' and flat_rule.within_days <= {{ h }} then flat_rule.revenue_share
+                else 0
+            end as flat_rule_arr_at_risk_{{ h }}d,
         {%- endfor %}
         active_accounts.arr_usd * case
             when flat_rule.effect = 'new_revenue' then flat_rule.revenue_share

@@ -31,8 +31,8 @@ counts as (
         as_of_at,
         nps_category,
         {%- for h in horizons %}
-        {{ count_where('is_eligible_' ~ h ~ 'd') }} as responses_eligible_{{ h }}d,
-        {{ count_where('is_churned_within_' ~ h ~ 'd') }} as churned_within_{{ h }}d{% if not loop.last %},{% endif %}
+            {{ count_where('is_eligible_' ~ h ~ 'd') }} as responses_eligible_{{ h }}d,
+            {{ count_where('is_churned_within_' ~ h ~ 'd') }} as churned_within_{{ h }}d{% if not loop.last %},{% endif %}
         {%- endfor %}
     from outcomes
     group by as_of_at, nps_category
@@ -43,8 +43,8 @@ date_categories as (
         forecast_dates.as_of_at,
         categories.nps_category,
         {%- for h in horizons %}
-        coalesce(counts.responses_eligible_{{ h }}d, 0) as responses_eligible_{{ h }}d,
-        coalesce(counts.churned_within_{{ h }}d, 0) as churned_within_{{ h }}d{% if not loop.last %},{% endif %}
+            coalesce(counts.responses_eligible_{{ h }}d, 0) as responses_eligible_{{ h }}d,
+            coalesce(counts.churned_within_{{ h }}d, 0) as churned_within_{{ h }}d{% if not loop.last %},{% endif %}
         {%- endfor %}
     from forecast_dates
     cross join categories
@@ -58,10 +58,10 @@ smoothed as (
         date_categories.as_of_at,
         date_categories.nps_category,
         {%- for h in horizons %}
-        date_categories.responses_eligible_{{ h }}d,
-        date_categories.churned_within_{{ h }}d,
-        prior_{{ h }}.prior_alpha as prior_alpha_{{ h }}d,
-        prior_{{ h }}.prior_beta as prior_beta_{{ h }}d,
+            date_categories.responses_eligible_{{ h }}d,
+            date_categories.churned_within_{{ h }}d,
+            prior_{{ h }}.prior_alpha as prior_alpha_{{ h }}d,
+            prior_{{ h }}.prior_beta as prior_beta_{{ h }}d,
         {{ beta_smoothed_rate(
             'date_categories.churned_within_' ~ h ~ 'd',
             'date_categories.responses_eligible_' ~ h ~ 'd',
@@ -71,7 +71,7 @@ smoothed as (
         {%- endfor %}
     from date_categories
     {%- for h in horizons %}
-    inner join priors as prior_{{ h }} on prior_{{ h }}.horizon_days = {{ h }}
+        inner join priors as prior_{{ h }} on prior_{{ h }}.horizon_days = {{ h }}
     {%- endfor %}
 )
 

@@ -40,16 +40,16 @@ outcomes as (
                 then {{ dbt.datediff('responses.responded_at', 'accounts.churned_at', 'day') }}
         end as days_to_churn,
         {%- for h in horizons %}
-        {{ dbt.dateadd('day', h, 'responses.responded_at') }} <= forecast_dates.as_of_at as is_eligible_{{ h }}d,
-        coalesce(
-            {{ dbt.dateadd('day', h, 'responses.responded_at') }} <= forecast_dates.as_of_at
-            and accounts.churned_at <= {{ dbt.dateadd('day', h, 'responses.responded_at') }},
-            false
-        ) as is_churned_within_{{ h }}d,
+            {{ dbt.dateadd('day', h, 'responses.responded_at') }} <= forecast_dates.as_of_at as is_eligible_{{ h }}d,
+            coalesce(
+                {{ dbt.dateadd('day', h, 'responses.responded_at') }} <= forecast_dates.as_of_at
+                and accounts.churned_at <= {{ dbt.dateadd('day', h, 'responses.responded_at') }},
+                false
+            ) as is_churned_within_{{ h }}d,
         {%- endfor %}
         responses.responded_at
     from forecast_dates
-    inner join responses on responses.responded_at <= forecast_dates.as_of_at
+    inner join responses on forecast_dates.as_of_at >= responses.responded_at
     inner join accounts on responses.account_id = accounts.account_id
 )
 

@@ -41,7 +41,7 @@ build_as_of as (
     select as_of_at from {{ ref('int_build_as_of') }}
 ),
 
-{#- Each contact counts once: its latest response in the 365 days to as_of. -#}
+{# Each contact counts once: its latest response in the 365 days to as_of. #}
 contact_latest as (
     select
         responses.account_id,
@@ -74,30 +74,38 @@ contact_nps as (
     group by account_id
 ),
 
+{%- set in_last_60d = "responses.responded_at > " ~ dbt.dateadd('day', -60, 'build_as_of.as_of_at') -%}
+{%- set in_previous_60d = "responses.responded_at <= " ~ dbt.dateadd('day', -60, 'build_as_of.as_of_at')
+    ~ " and responses.responded_at > " ~ dbt.dateadd('day', -120, 'build_as_of.as_of_at') -%}
+{%- set in_last_90d = "responses.responded_at > " ~ dbt.dateadd('day', -90, 'build_as_of.as_of_at') %}
+
 response_windows as (
     select
         responses.account_id,
-        {{ count_where("responses.responded_at > " ~ dbt.dateadd('day', -60, 'build_as_of.as_of_at')) }} as responses_last_60d,
-        {{ count_where("responses.responded_at > " ~ dbt.dateadd('day', -60, 'build_as_of.as_of_at') ~ " and responses.nps_category = 'promoter'") }} as promoters_last_60d,
-        {{ count_where("responses.responded_at > " ~ dbt.dateadd('day', -60, 'build_as_of.as_of_at') ~ " and responses.nps_category = 'detractor'") }} as detractors_last_60d,
-        {{ count_where("responses.responded_at <= " ~ dbt.dateadd('day', -60, 'build_as_of.as_of_at') ~ " and responses.responded_at > " ~ dbt.dateadd('day', -120, 'build_as_of.as_of_at')) }} as responses_previous_60d,
-        {{ count_where("responses.responded_at <= " ~ dbt.dateadd('day', -60, 'build_as_of.as_of_at') ~ " and responses.responded_at > " ~ dbt.dateadd('day', -120, 'build_as_of.as_of_at') ~ " and responses.nps_category = 'promoter'") }} as promoters_previous_60d,
-        {{ count_where("responses.responded_at <= " ~ dbt.dateadd('day', -60, 'build_as_of.as_of_at') ~ " and responses.responded_at > " ~ dbt.dateadd('day', -120, 'build_as_of.as_of_at') ~ " and responses.nps_category = 'detractor'") }} as detractors_previous_60d,
-        {{ count_where("responses.responded_at > " ~ dbt.dateadd('day', -90, 'build_as_of.as_of_at')) }} as responses_90d,
-        {{ count_where("responses.responded_at > " ~ dbt.dateadd('day', -90, 'build_as_of.as_of_at') ~ " and responses.nps_category = 'detractor' and latest_followups.response_id is null") }} as unanswered_detractors_90d,
+        {{ count_where(in_last_60d) }} as responses_last_60d,
+        {{ count_where(in_last_60d ~ " and responses.nps_category = 'promoter'") }} as promoters_last_60d,
+        {{ count_where(in_last_60d ~ " and responses.nps_category = 'detractor'") }} as detractors_last_60d,
+        {{ count_where(in_previous_60d) }} as responses_previous_60d,
+        {{ count_where(in_previous_60d ~ " and responses.nps_category = 'promoter'") }} as promoters_previous_60d,
+        {{ count_where(in_previous_60d ~ " and responses.nps_category = 'detractor'") }} as detractors_previous_60d,
+        {{ count_where(in_last_90d) }} as responses_90d,
+        {{ count_where(in_last_90d ~ " and responses.nps_category = 'detractor' and latest_followups.response_id is null") }}
+            as unanswered_detractors_90d,
         {{ count_where("latest_followups.outcome is not null and latest_followups.outcome <> 'resolved'") }} as open_followups,
-        {{ count_where("responses.responded_at > " ~ dbt.dateadd('day', -90, 'build_as_of.as_of_at') ~ " and latest_followups.outcome = 'churn_risk'") }} as churn_risk_followups_90d
+        {{ count_where(in_last_90d ~ " and latest_followups.outcome = 'churn_risk'") }} as churn_risk_followups_90d
     from responses
     cross join build_as_of
     left join latest_followups on responses.response_id = latest_followups.response_id
     group by responses.account_id
 ),
 
+{%- set in_last_90d_tickets = "tickets.created_at > " ~ dbt.dateadd('day', -90, 'build_as_of.as_of_at') %}
+
 ticket_load as (
     select
         tickets.account_id,
-        {{ count_where("tickets.created_at > " ~ dbt.dateadd('day', -90, 'build_as_of.as_of_at')) }} as tickets_90d,
-        {{ count_where("tickets.created_at > " ~ dbt.dateadd('day', -90, 'build_as_of.as_of_at') ~ " and tickets.is_sla_breached") }} as sla_breached_tickets_90d,
+        {{ count_where(in_last_90d_tickets) }} as tickets_90d,
+        {{ count_where(in_last_90d_tickets ~ " and tickets.is_sla_breached") }} as sla_breached_tickets_90d,
         {{ count_where("not tickets.is_solved") }} as unsolved_tickets
     from tickets
     cross join build_as_of
@@ -112,13 +120,30 @@ joined as (
         accounts.industry,
         accounts.arr_usd,
         coalesce(contact_nps.contacts_responded_365d, 0) as contacts_responded_365d,
-        {{ nps('contact_nps.promoter_contacts', 'contact_nps.detractor_contacts', 'contact_nps.contacts_responded_365d') }} as account_nps,
-        {{ nps('contact_nps.decision_maker_promoters', 'contact_nps.decision_maker_detractors', 'contact_nps.decision_maker_contacts') }} as decision_maker_nps,
-        {{ nps('contact_nps.end_user_promoters', 'contact_nps.end_user_detractors', 'contact_nps.end_user_contacts') }} as end_user_nps,
+        {{ nps('contact_nps.promoter_contacts', 'contact_nps.detractor_contacts', 'contact_nps.contacts_responded_365d') }}
+            as account_nps,
+        {{ nps(
+            'contact_nps.decision_maker_promoters',
+            'contact_nps.decision_maker_detractors',
+            'contact_nps.decision_maker_contacts'
+        ) }} as decision_maker_nps,
+        {{ nps(
+            'contact_nps.end_user_promoters',
+            'contact_nps.end_user_detractors',
+            'contact_nps.end_user_contacts'
+        ) }} as end_user_nps,
         coalesce(response_windows.responses_last_60d, 0) as responses_last_60d,
-        {{ nps('response_windows.promoters_last_60d', 'response_windows.detractors_last_60d', 'response_windows.responses_last_60d') }} as nps_last_60d,
+        {{ nps(
+            'response_windows.promoters_last_60d',
+            'response_windows.detractors_last_60d',
+            'response_windows.responses_last_60d'
+        ) }} as nps_last_60d,
         coalesce(response_windows.responses_previous_60d, 0) as responses_previous_60d,
-        {{ nps('response_windows.promoters_previous_60d', 'response_windows.detractors_previous_60d', 'response_windows.responses_previous_60d') }} as nps_previous_60d,
+        {{ nps(
+            'response_windows.promoters_previous_60d',
+            'response_windows.detractors_previous_60d',
+            'response_windows.responses_previous_60d'
+        ) }} as nps_previous_60d,
         coalesce(ticket_load.tickets_90d, 0) as tickets_90d,
         coalesce(ticket_load.sla_breached_tickets_90d, 0) as sla_breached_tickets_90d,
         coalesce(ticket_load.unsolved_tickets, 0) as unsolved_tickets,
@@ -142,7 +167,8 @@ tiered as (
         industry,
         case
             when account_nps < 0 or churn_risk_followups_90d > 0 then 'high'
-            when account_nps < 30 or sla_breached_tickets_90d >= 2 or unanswered_detractors_90d > 0 then 'medium'
+            when account_nps < 30 or sla_breached_tickets_90d >= 2 or unanswered_detractors_90d > 0
+                then 'medium'
             when account_nps is null then 'unknown'
             else 'low'
         end as risk_tier,

@@ -30,7 +30,7 @@ spread as (
 
 totals as (
     select
-        cast(count(*) as {{ dbt.type_bigint() }}) as accounts,
+        cast(count(*) as {{ dbt.type_bigint() }}) as active_accounts,
         sum(arr_usd) as arr_usd,
         sum(case when has_response_90d then arr_usd else 0 end) as arr_covered_90d,
         sum(case when risk_tier = 'high' then arr_usd else 0 end) as high_risk_arr_usd,
@@ -41,7 +41,7 @@ totals as (
 
 summary as (
     select
-        totals.accounts,
+        totals.active_accounts,
         weighted.accounts_with_nps,
         totals.high_risk_accounts,
         totals.arr_usd,

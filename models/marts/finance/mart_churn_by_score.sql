@@ -17,8 +17,8 @@ by_score as (
         score,
         nps_category,
         {%- for h in horizons %}
-        {{ count_where('is_eligible_' ~ h ~ 'd') }} as responses_eligible_{{ h }}d,
-        {{ count_where('is_churned_within_' ~ h ~ 'd') }} as churned_within_{{ h }}d,
+            {{ count_where('is_eligible_' ~ h ~ 'd') }} as responses_eligible_{{ h }}d,
+            {{ count_where('is_churned_within_' ~ h ~ 'd') }} as churned_within_{{ h }}d,
         {%- endfor %}
         cast(count(*) as {{ dbt.type_bigint() }}) as responses,
         {{ count_where('days_to_churn is not null') }} as churned_by_as_of,
@@ -34,8 +34,8 @@ by_category as (
         cast(null as {{ dbt.type_bigint() }}) as score,
         nps_category,
         {%- for h in horizons %}
-        {{ count_where('is_eligible_' ~ h ~ 'd') }} as responses_eligible_{{ h }}d,
-        {{ count_where('is_churned_within_' ~ h ~ 'd') }} as churned_within_{{ h }}d,
+            {{ count_where('is_eligible_' ~ h ~ 'd') }} as responses_eligible_{{ h }}d,
+            {{ count_where('is_churned_within_' ~ h ~ 'd') }} as churned_within_{{ h }}d,
         {%- endfor %}
         cast(count(*) as {{ dbt.type_bigint() }}) as responses,
         {{ count_where('days_to_churn is not null') }} as churned_by_as_of,
@@ -58,12 +58,12 @@ rated as (
         nps_category,
         responses,
         {%- for h in horizons %}
-        responses_eligible_{{ h }}d,
-        churned_within_{{ h }}d,
-        case
-            when responses_eligible_{{ h }}d > 0
-                then 1.0 * churned_within_{{ h }}d / responses_eligible_{{ h }}d
-        end as churn_rate_{{ h }}d,
+            responses_eligible_{{ h }}d,
+            churned_within_{{ h }}d,
+            case
+                when responses_eligible_{{ h }}d > 0
+                    then 1.0 * churned_within_{{ h }}d / responses_eligible_{{ h }}d
+            end as churn_rate_{{ h }}d,
         {%- endfor %}
         churned_by_as_of,
         median_days_to_churn

@@ -5,6 +5,7 @@
 {%- set periods = ['month', 'quarter'] -%}
 {%- set segments = ['survey_type', 'respondent_role', 'region', 'plan', 'industry'] -%}
 {%- set min_responses = var('nps_change_min_responses', 30) -%}
+{%- set previous_months = "case when adjusted.period_type = 'quarter' then -3 else -1 end" -%}
 with
 
 responses as (
@@ -13,19 +14,19 @@ responses as (
 
 labelled as (
     {%- for period in periods %}
-    {%- set period_loop = loop %}
-    {%- for segment in ['overall'] + segments %}
-    select
-        '{{ period }}' as period_type,
-        cast({{ dbt.date_trunc(period, 'responded_at') }} as date) as period_start,
-        '{{ segment }}' as segment_type,
-        {% if segment == 'overall' %}'all'{% else %}coalesce({{ segment }}, 'unknown'){% endif %} as segment_value,
-        nps_category
-    from responses
-    {%- if not (period_loop.last and loop.last) %}
-    union all
-    {%- endif %}
-    {%- endfor %}
+        {%- set period_loop = loop %}
+        {%- for segment in ['overall'] + segments %}
+            select
+                '{{ period }}' as period_type,
+                cast({{ dbt.date_trunc(period, 'responded_at') }} as date) as period_start,
+                '{{ segment }}' as segment_type,
+                {% if segment == 'overall' %}'all'{% else %}coalesce({{ segment }}, 'unknown'){% endif %} as segment_value,
+                nps_category
+            from responses
+            {%- if not (period_loop.last and loop.last) %}
+                union all
+            {%- endif %}
+        {%- endfor %}
     {%- endfor %}
 ),
 
@@ -59,6 +60,7 @@ scored as (
             greatest({{ nps_variance('promoters', 'detractors', 'responses') }}, 0.0) / responses
         ) as nps_se,
         {#- Adjusted Wald: 0.75 promoters, 1.5 passives and 0.75 detractors added (3 responses). -#}
+        
         cast(promoters as double precision) + 0.75 as adjusted_promoters,
         cast(passives as double precision) + 1.5 as adjusted_passives,
         cast(detractors as double precision) + 0.75 as adjusted_detractors,
@@ -72,7 +74,7 @@ adjusted as (
         {{ nps('adjusted_promoters', 'adjusted_detractors', 'adjusted_responses') }} as adjusted_nps,
         100.0 * sqrt(
             greatest({{ nps_variance('adjusted_promoters', 'adjusted_detractors', 'adjusted_responses') }}, 0.0)
-            / adjusted_responses
+            / scored.adjusted_responses
         ) as adjusted_nps_se
     from scored
 ),
@@ -110,7 +112,7 @@ compared as (
             and adjusted.segment_type = previous.segment_type
             and adjusted.segment_value = previous.segment_value
             and previous.period_start = cast(
-                {{ dbt.dateadd('month', "case when adjusted.period_type = 'quarter' then -3 else -1 end", 'adjusted.period_start') }}
+                {{ dbt.dateadd('month', previous_months, 'adjusted.period_start') }}
                 as date
             )
 ),

@@ -25,31 +25,31 @@ probabilities as (
 
 {%- for h in horizons %}
 
-horizon_{{ h }} as (
-    select
-        forecasts.as_of_at,
-        {{ h }} as horizon_days,
-        forecasts.account_id,
-        forecasts.arr_usd,
-        forecasts.expected_arr_at_risk_{{ h }}d as calibrated_predicted_lost_arr,
-        forecasts.flat_rule_arr_at_risk_{{ h }}d as flat_rule_predicted_lost_arr,
-        coalesce(
-            accounts.churned_at <= {{ dbt.dateadd('day', h, 'forecasts.as_of_at') }},
-            false
-        ) as is_churned_within_horizon
-    from forecasts
-    cross join build_as_of
-    inner join accounts on forecasts.account_id = accounts.account_id
-    where {{ dbt.dateadd('day', h, 'forecasts.as_of_at') }} <= build_as_of.build_as_of_at
-),
+    horizon_{{ h }} as (
+        select
+            forecasts.as_of_at,
+            {{ h }} as horizon_days,
+            forecasts.account_id,
+            forecasts.arr_usd,
+            forecasts.expected_arr_at_risk_{{ h }}d as calibrated_predicted_lost_arr,
+            forecasts.flat_rule_arr_at_risk_{{ h }}d as flat_rule_predicted_lost_arr,
+            coalesce(
+                accounts.churned_at <= {{ dbt.dateadd('day', h, 'forecasts.as_of_at') }},
+                false
+            ) as is_churned_within_horizon
+        from forecasts
+        cross join build_as_of
+        inner join accounts on forecasts.account_id = accounts.account_id
+        where {{ dbt.dateadd('day', h, 'forecasts.as_of_at') }} <= build_as_of.build_as_of_at
+    ),
 {%- endfor %}
 
 account_horizons as (
     {%- for h in horizons %}
-    select * from horizon_{{ h }}
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
+        select * from horizon_{{ h }}
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
     {%- endfor %}
 ),
 
@@ -57,7 +57,7 @@ evidence as (
     select
         as_of_at,
         {%- for h in horizons %}
-        sum(responses_eligible_{{ h }}d) as responses_eligible_{{ h }}d{% if not loop.last %},{% endif %}
+            sum(responses_eligible_{{ h }}d) as responses_eligible_{{ h }}d{% if not loop.last %},{% endif %}
         {%- endfor %}
     from probabilities
     group by as_of_at
@@ -67,7 +67,7 @@ by_date as (
     select
         as_of_at,
         horizon_days,
-        cast(count(*) as {{ dbt.type_bigint() }}) as accounts,
+        cast(count(*) as {{ dbt.type_bigint() }}) as active_accounts,
         {{ count_where('is_churned_within_horizon') }} as churned_accounts,
         sum(arr_usd) as arr_usd,
         sum(calibrated_predicted_lost_arr) as calibrated_predicted_lost_arr,
@@ -81,11 +81,11 @@ scored as (
     select
         cast(by_date.as_of_at as date) as as_of_date,
         cast(by_date.horizon_days as {{ dbt.type_int() }}) as horizon_days,
-        by_date.accounts,
+        by_date.active_accounts,
         by_date.churned_accounts,
         cast(case by_date.horizon_days
             {%- for h in horizons %}
-            when {{ h }} then evidence.responses_eligible_{{ h }}d
+                when {{ h }} then evidence.responses_eligible_{{ h }}d
             {%- endfor %}
         end as {{ dbt.type_bigint() }}) as calibration_responses,
         by_date.arr_usd,

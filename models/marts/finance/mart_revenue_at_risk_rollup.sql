@@ -8,12 +8,12 @@ at_risk as (
 
 labelled as (
     {%- for dimension in dimensions %}
-    select
-        '{{ dimension }}' as rollup_dimension,
-        coalesce(cast({{ dimension }} as {{ dbt.type_string() }}), 'unknown') as rollup_value,
-        at_risk.*
-    from at_risk
-    union all
+        select
+            '{{ dimension }}' as rollup_dimension,
+            coalesce(cast({{ dimension }} as {{ dbt.type_string() }}), 'unknown') as rollup_value,
+            at_risk.*
+        from at_risk
+        union all
     {%- endfor %}
     select
         'overall' as rollup_dimension,
@@ -26,7 +26,7 @@ rolled_up as (
     select
         rollup_dimension,
         rollup_value,
-        cast(count(*) as {{ dbt.type_bigint() }}) as accounts,
+        cast(count(*) as {{ dbt.type_bigint() }}) as active_accounts,
         {{ count_where("current_category = 'detractor'") }} as detractor_accounts,
         {{ count_where("current_category = 'unsurveyed'") }} as unsurveyed_accounts,
         {{ count_where('is_renewal_within_90d') }} as renewals_within_90d,

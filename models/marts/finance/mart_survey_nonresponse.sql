@@ -48,7 +48,10 @@ profiled as (
     select
         invited_contacts.contact_id,
         accounts.account_id,
-        case when invited_contacts.responded_invitations > 0 then 'responders' else 'non_responders' end as response_group,
+        case
+            when invited_contacts.responded_invitations > 0 then 'responders'
+            else 'non_responders'
+        end as response_group,
         accounts.arr_usd,
         {{ dbt.datediff('accounts.contract_start_date', 'cast(accounts.as_of_at as date)', 'day') }} as tenure_days,
         coalesce(ticket_load.tickets_365d, 0) as tickets_365d,
@@ -62,7 +65,7 @@ compared as (
     select
         response_group,
         cast(count(*) as {{ dbt.type_bigint() }}) as contacts,
-        cast(count(distinct account_id) as {{ dbt.type_bigint() }}) as accounts,
+        cast(count(distinct account_id) as {{ dbt.type_bigint() }}) as invited_accounts,
         avg(arr_usd) as mean_arr_usd,
         {{ percentile_cont_value('arr_usd', 0.5) }} as median_arr_usd,
         avg(1.0 * tenure_days) as mean_tenure_days,

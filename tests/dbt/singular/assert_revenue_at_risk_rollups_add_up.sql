@@ -4,7 +4,7 @@ with
 
 account_totals as (
     select
-        count(*) as accounts,
+        count(*) as active_accounts,
         sum(arr_usd) as arr_usd,
         sum(expected_arr_at_risk_90d) as expected_arr_at_risk_90d,
         sum(expected_arr_at_risk_365d) as expected_arr_at_risk_365d
@@ -14,7 +14,7 @@ account_totals as (
 rollup_totals as (
     select
         rollup_dimension,
-        sum(accounts) as accounts,
+        sum(active_accounts) as active_accounts,
         sum(arr_usd) as arr_usd,
         sum(expected_arr_at_risk_90d) as expected_arr_at_risk_90d,
         sum(expected_arr_at_risk_365d) as expected_arr_at_risk_365d
@@ -26,7 +26,7 @@ mismatches as (
     select rollup_totals.rollup_dimension
     from rollup_totals
     cross join account_totals
-    where rollup_totals.accounts <> account_totals.accounts
+    where rollup_totals.active_accounts <> account_totals.active_accounts
         or abs(rollup_totals.arr_usd - account_totals.arr_usd) > 0.01
         or abs(rollup_totals.expected_arr_at_risk_90d - account_totals.expected_arr_at_risk_90d) > 0.01
         or abs(rollup_totals.expected_arr_at_risk_365d - account_totals.expected_arr_at_risk_365d) > 0.01
