@@ -31,9 +31,9 @@ spread as (
 totals as (
     select
         cast(count(*) as {{ dbt.type_bigint() }}) as active_accounts,
-        sum(arr_usd) as arr_usd,
-        sum(case when has_response_90d then arr_usd else 0 end) as arr_covered_90d,
-        sum(case when risk_tier = 'high' then arr_usd else 0 end) as high_risk_arr_usd,
+        coalesce(sum(arr_usd), 0) as arr_usd,
+        coalesce(sum(case when has_response_90d then arr_usd else 0 end), 0) as arr_covered_90d,
+        coalesce(sum(case when risk_tier = 'high' then arr_usd else 0 end), 0) as high_risk_arr_usd,
         {{ count_where("risk_tier = 'high'") }} as high_risk_accounts,
         max(as_of_at) as as_of_at
     from health

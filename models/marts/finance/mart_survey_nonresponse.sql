@@ -5,7 +5,12 @@
 with
 
 accounts as (
-    select * from {{ ref('dim_accounts') }}
+    select
+        account_id,
+        arr_usd,
+        {{ dbt.datediff('contract_start_date', 'as_of_at', 'day') }}
+            as tenure_days
+    from {{ ref('dim_accounts') }}
     where not is_churned
 ),
 
@@ -53,7 +58,7 @@ profiled as (
             else 'non_responders'
         end as response_group,
         accounts.arr_usd,
-        {{ dbt.datediff('accounts.contract_start_date', 'cast(accounts.as_of_at as date)', 'day') }} as tenure_days,
+        accounts.tenure_days,
         coalesce(ticket_load.tickets_365d, 0) as tickets_365d,
         coalesce(ticket_load.sla_breached_tickets_365d, 0) as sla_breached_tickets_365d
     from accounts
