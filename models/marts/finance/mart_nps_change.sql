@@ -1,0 +1,150 @@
+{#- NPS by period and segment with its standard error, an adjusted-Wald variant for small samples,
+    and the change from the previous period with a z test. A segment-period with fewer responses
+    than the nps_change_min_responses var (in it or the previous period) is flagged too_small and
+    its change is not shown. -#}
+{%- set periods = ['month', 'quarter'] -%}
+{%- set segments = ['survey_type', 'respondent_role', 'region', 'plan', 'industry'] -%}
+{%- set min_responses = var('nps_change_min_responses', 30) -%}
+{%- set previous_months = "case when adjusted.period_type = 'quarter' then -3 else -1 end" -%}
+with
+
+responses as (
+    select * from {{ ref('fct_nps_responses') }}
+),
+
+labelled as (
+    {%- for period in periods %}
+        {%- set period_loop = loop %}
+        {%- for segment in ['overall'] + segments %}
+            select
+                '{{ period }}' as period_type,
+                cast({{ dbt.date_trunc(period, 'responded_at') }} as date) as period_start,
+                '{{ segment }}' as segment_type,
+                {% if segment == 'overall' %}'all'{% else %}coalesce({{ segment }}, 'unknown'){% endif %} as segment_value,
+                nps_category
+            from responses
+            {%- if not (period_loop.last and loop.last) %}
+                union all
+            {%- endif %}
+        {%- endfor %}
+    {%- endfor %}
+),
+
+counted as (
+    select
+        period_type,
+        period_start,
+        segment_type,
+        segment_value,
+        cast(count(*) as {{ dbt.type_bigint() }}) as responses,
+        {{ count_where("nps_category = 'promoter'") }} as promoters,
+        {{ count_where("nps_category = 'passive'") }} as passives,
+        {{ count_where("nps_category = 'detractor'") }} as detractors
+    from labelled
+    group by period_type, period_start, segment_type, segment_value
+),
+
+scored as (
+    select
+        period_type,
+        period_start,
+        segment_type,
+        segment_value,
+        responses,
+        promoters,
+        passives,
+        detractors,
+        {{ nps('promoters', 'detractors', 'responses') }} as nps,
+        {{ nps_variance('promoters', 'detractors', 'responses') }} as nps_variance,
+        100.0 * sqrt(
+            greatest({{ nps_variance('promoters', 'detractors', 'responses') }}, 0.0) / responses
+        ) as nps_se,
+        {#- Adjusted Wald: 0.75 promoters, 1.5 passives and 0.75 detractors added (3 responses). -#}
+        
+        cast(promoters as double precision) + 0.75 as adjusted_promoters,
+        cast(passives as double precision) + 1.5 as adjusted_passives,
+        cast(detractors as double precision) + 0.75 as adjusted_detractors,
+        cast(responses as double precision) + 3.0 as adjusted_responses
+    from counted
+),
+
+adjusted as (
+    select
+        scored.*,
+        {{ nps('adjusted_promoters', 'adjusted_detractors', 'adjusted_responses') }} as adjusted_nps,
+        100.0 * sqrt(
+            greatest({{ nps_variance('adjusted_promoters', 'adjusted_detractors', 'adjusted_responses') }}, 0.0)
+            / scored.adjusted_responses
+        ) as adjusted_nps_se
+    from scored
+),
+
+compared as (
+    select
+        adjusted.period_type,
+        adjusted.period_start,
+        adjusted.segment_type,
+        adjusted.segment_value,
+        adjusted.responses,
+        adjusted.promoters,
+        adjusted.passives,
+        adjusted.detractors,
+        adjusted.nps,
+        adjusted.nps_se,
+        adjusted.adjusted_promoters,
+        adjusted.adjusted_passives,
+        adjusted.adjusted_detractors,
+        adjusted.adjusted_responses,
+        adjusted.adjusted_nps,
+        adjusted.adjusted_nps_se,
+        previous.period_start as previous_period_start,
+        coalesce(previous.responses, 0) as previous_responses,
+        previous.nps as previous_nps,
+        adjusted.responses < {{ min_responses }} or coalesce(previous.responses, 0) < {{ min_responses }} as is_too_small,
+        adjusted.nps - previous.nps as raw_change,
+        100.0 * sqrt(
+            greatest(adjusted.nps_variance, 0.0) / adjusted.responses
+            + greatest(previous.nps_variance, 0.0) / previous.responses
+        ) as raw_change_se
+    from adjusted
+    left join scored as previous
+        on adjusted.period_type = previous.period_type
+            and adjusted.segment_type = previous.segment_type
+            and adjusted.segment_value = previous.segment_value
+            and previous.period_start = cast(
+                {{ dbt.dateadd('month', previous_months, 'adjusted.period_start') }}
+                as date
+            )
+),
+
+flagged as (
+    select
+        period_type,
+        period_start,
+        segment_type,
+        segment_value,
+        responses,
+        promoters,
+        passives,
+        detractors,
+        nps,
+        nps_se,
+        adjusted_promoters,
+        adjusted_passives,
+        adjusted_detractors,
+        adjusted_responses,
+        adjusted_nps,
+        adjusted_nps_se,
+        previous_period_start,
+        previous_responses,
+        previous_nps,
+        case when not is_too_small then raw_change end as nps_change,
+        case when not is_too_small then raw_change_se end as nps_change_se,
+        case when not is_too_small and raw_change_se > 0 then raw_change / raw_change_se end as z,
+        coalesce(not is_too_small and raw_change_se > 0 and abs(raw_change / raw_change_se) >= 1.96, false)
+            as significant_95,
+        is_too_small as too_small
+    from compared
+)
+
+select * from flagged
