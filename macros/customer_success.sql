@@ -1,14 +1,4 @@
-{#- Helpers of the customer-success marts: medians, hours, tag and keyword matching, buckets. -#}
-
-{% macro median_of(expression) %}
-    {#- The median (continuous: the mean of the two middle values for an even count) of a group. -#}
-    {{ return(adapter.dispatch('median_of', 'nps_warehouse')(expression)) }}
-{% endmacro %}
-
-{% macro default__median_of(expression) %}
-    percentile_cont(0.5) within group (order by {{ expression }})
-{% endmacro %}
-
+{#- Helpers of the customer-success marts: hours, tag and keyword matching, buckets. -#}
 
 {% macro hours_between(start_at, end_at) %}
     {#- Calendar hours from start_at to end_at (minute precision), as a double; null if either is null. -#}

@@ -58,7 +58,7 @@ scores as (
         {{ count_where("nps_category = 'passive'") }} as passives,
         {{ count_where("nps_category = 'detractor'") }} as detractors,
         cast(count(distinct account_id) as {{ dbt.type_bigint() }}) as respondent_accounts,
-        {{ median_of('attributed_resolution_hours') }} as median_attributed_resolution_hours
+        {{ percentile_cont_value('attributed_resolution_hours', 0.5) }} as median_attributed_resolution_hours
     from responses_by_breakdown
     group by survey_type, breakdown, breakdown_value
 ),

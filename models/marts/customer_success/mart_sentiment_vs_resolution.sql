@@ -16,14 +16,14 @@ account_windows as (
     select
         response_id,
         cast(count(*) as {{ dbt.type_bigint() }}) as account_tickets,
-        {{ median_of('first_response_calendar_minutes') }} / 60.0 as account_median_first_response_hours,
-        {{ median_of('resolution_calendar_minutes') }} / 60.0 as account_median_resolution_hours,
+        {{ percentile_cont_value('first_response_calendar_minutes', 0.5) }} / 60.0 as account_median_first_response_hours,
+        {{ percentile_cont_value('resolution_calendar_minutes', 0.5) }} / 60.0 as account_median_resolution_hours,
         {{ count_where('is_sla_breached') }} as account_sla_breached_tickets,
         {{ count_where('is_reopened') }} as account_reopened_tickets,
         sum(coalesce(downtime_minutes, 0)) as account_downtime_minutes,
         {{ count_where('is_contact_ticket') }} as contact_tickets,
         {{ count_where('is_contact_ticket and is_sla_breached') }} as contact_sla_breached_tickets,
-        {{ median_of('case when is_contact_ticket then resolution_calendar_minutes end') }} / 60.0
+        {{ percentile_cont_value('case when is_contact_ticket then resolution_calendar_minutes end', 0.5) }} / 60.0
             as contact_median_resolution_hours
     from window_tickets
     group by response_id
