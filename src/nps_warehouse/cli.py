@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from nps_warehouse import dbt
-from nps_warehouse.contract import ENTITIES
+from nps_warehouse.contract import ENTITIES, SAMPLE_MARKER
 from nps_warehouse.summary import format_summary, read_summary
 
 DEFAULT_RAW_DIR = "data/raw"
@@ -57,6 +57,22 @@ def has_landing_files(raw_dir: Path) -> bool:
     )
 
 
+class SetupError(RuntimeError):
+    """Something to set before building; the message says what."""
+
+
+def check_pii_salt(raw_dir: Path) -> None:
+    """NPS_PII_SALT must be set unless the landing folder is marked as sample data."""
+    if os.environ.get("NPS_PII_SALT") or (raw_dir / SAMPLE_MARKER).is_file():
+        return
+    raise SetupError(
+        "NPS_PII_SALT is not set. Emails and names are stored only as salted hashes; set a secret "
+        "salt (e.g. `export NPS_PII_SALT=$(openssl rand -hex 16)`) and keep it for every build so "
+        f"the hashes stay joinable. Only sample data (a landing folder with the {SAMPLE_MARKER} "
+        f"file that nps-generate writes) builds without one. Landing folder: {raw_dir}"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     try:
@@ -73,6 +89,7 @@ def main(argv: list[str] | None = None) -> int:
                     f"Writing sample landing data (seed {args.seed}, scale {args.scale}) to {raw_dir}"
                 )
                 generate(raw_dir, seed=args.seed, scale=args.scale)
+            check_pii_salt(raw_dir)
             duckdb_path.parent.mkdir(parents=True, exist_ok=True)
             command = ["build"]
             if args.as_of:
@@ -83,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
                 env={"NPS_RAW_DIR": str(raw_dir.resolve()), "NPS_DUCKDB_PATH": str(duckdb_path)},
             )
         print(format_summary(read_summary(duckdb_path)))
-    except (dbt.DbtError, FileNotFoundError) as error:
+    except (dbt.DbtError, SetupError, FileNotFoundError) as error:
         print(f"nps-build: {error}", file=sys.stderr)
         return 1
     return 0

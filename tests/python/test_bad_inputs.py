@@ -26,7 +26,13 @@ from nps_warehouse.contract import LANDING_CONTRACT
 AS_OF = "2026-06-30"
 HEADER_ONLY = PROJECT_DIR / "tests" / "fixtures" / "landing_header_only"
 LONG_COMMENT = ("Slow tickets, slow answers; still a fair price. " * 220)[:10240]
-R, I, C, A, T = "survey_responses", "survey_invitations", "crm_contacts", "crm_accounts", "support_tickets"
+R, I, C, A, T = (
+    "survey_responses",
+    "survey_invitations",
+    "crm_contacts",
+    "crm_accounts",
+    "support_tickets",
+)
 
 
 def account_cascade(reason: str) -> dict:
