@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from nps_warehouse import dbt
+from nps_warehouse import dbt, quality
 from nps_warehouse.contract import ENTITIES, SAMPLE_MARKER
 from nps_warehouse.summary import format_summary, read_summary
 
@@ -90,6 +90,9 @@ def main(argv: list[str] | None = None) -> int:
                 )
                 generate(raw_dir, seed=args.seed, scale=args.scale)
             check_pii_salt(raw_dir)
+            print("Landing checks (Great Expectations) ...", flush=True)
+            for note in quality.check_landing(raw_dir, project_dir):
+                print(f"  {note}", flush=True)
             duckdb_path.parent.mkdir(parents=True, exist_ok=True)
             command = ["build"]
             if args.as_of:
@@ -99,8 +102,11 @@ def main(argv: list[str] | None = None) -> int:
                 project_dir,
                 env={"NPS_RAW_DIR": str(raw_dir.resolve()), "NPS_DUCKDB_PATH": str(duckdb_path)},
             )
+            print("Mart checks (Great Expectations) ...", flush=True)
+            for note in quality.check_marts(duckdb_path, project_dir):
+                print(f"  {note}", flush=True)
         print(format_summary(read_summary(duckdb_path)))
-    except (dbt.DbtError, SetupError, FileNotFoundError) as error:
+    except (dbt.DbtError, SetupError, quality.QualityError, FileNotFoundError) as error:
         print(f"nps-build: {error}", file=sys.stderr)
         return 1
     return 0

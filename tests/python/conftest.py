@@ -51,6 +51,7 @@ def run_build(
         "NPS_DUCKDB_PATH": str(work_dir / "nps.duckdb"),
         "DBT_TARGET_PATH": str(work_dir / "target"),
         "DBT_LOG_PATH": str(work_dir / "logs"),
+        "NPS_GX_ROOT": str(work_dir),
     }
     if not (raw_dir / SAMPLE_MARKER).is_file():
         base_env["NPS_PII_SALT"] = base_env.get("NPS_PII_SALT") or "pytest-salt"

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
+import yaml
 from conftest import PROJECT_DIR, run_build
 from test_oracle import BASE, base
 
@@ -258,7 +259,17 @@ def write_cases(root) -> Counter:
 def cases_build(tmp_path_factory):
     root = tmp_path_factory.mktemp("bad_inputs")
     written = write_cases(root / "raw")
-    build = run_build(root / "raw", root / "build", "--as-of", AS_OF)
+    # Most rows here are bad on purpose: the landing checks warn instead of stopping.
+    config = yaml.safe_load((PROJECT_DIR / "quality.yml").read_text())
+    config["landing"]["max_bad_share"] = 1.0
+    (root / "quality.yml").write_text(yaml.safe_dump(config))
+    build = run_build(
+        root / "raw",
+        root / "build",
+        "--as-of",
+        AS_OF,
+        env={"NPS_QUALITY_CONFIG": str(root / "quality.yml")},
+    )
     assert build.returncode == 0, build.output[-5000:]
     assert "Traceback" not in build.output
     return build, written
@@ -350,7 +361,17 @@ STOPPING = {
     ),
     "unterminated quote": (
         (csv_text(R, []) + 'R1,I1,K1,C1,9,"never closed,,2026-01-11,2026-01-11\n').encode(),
-        ["survey_responses.csv", "re-export"],
+        ["Landing file", "survey_responses.csv cannot be read", "re-export the file"],
+    ),
+    "wrong number of fields": (
+        (csv_text(R, []) + "R1,I1,K1,C1,9,ok,,2026-01-11,2026-01-11,surplus\n").encode(),
+        ["survey_responses.csv cannot be read at line 2", "re-export the file"],
+    ),
+    "too many bad rows (over max_bad_share)": (
+        csv_text(
+            R, [{**BASE[R][0], "response_id": f"R{i}", "score": "11"} for i in range(20)]
+        ).encode(),
+        ["survey_responses: 20 of 20 rows (100.0%) fail 'score parses'", "max_bad_share 5%"],
     ),
 }
 
@@ -363,6 +384,7 @@ def test_unreadable_files_stop_with_an_actionable_message(tmp_path, name):
     for message in messages:
         assert message in build.output
     assert "Traceback" not in build.output
+    assert "Running with dbt" not in build.output  # the landing checks stopped it before dbt
 
 
 def test_base_rows_are_valid():
