@@ -76,7 +76,11 @@ def gx_context(project_dir: Path):
     import great_expectations as gx
 
     root = Path(os.environ.get("NPS_GX_ROOT") or project_dir)
+    config_file = root / "gx" / "great_expectations.yml"
+    committed = config_file.read_text(encoding="utf-8") if config_file.is_file() else None
     context = gx.get_context(mode="file", project_root_dir=str(root))
+    # GX records each run's dataframe data sources in the file; docs_url puts it back as it was.
+    context.committed_config = committed
     context.variables.progress_bars = {"globally": False, "metric_calculations": False}
     return context
 
@@ -292,8 +296,12 @@ def tally(result, tallies: dict[str, Tally], path: Path) -> None:
 
 
 def docs_url(context) -> str:
-    """Builds the Data Docs from the stored results; returns the index page's URL."""
+    """Builds the Data Docs from the stored results; returns the index page's URL. Restores
+    gx/great_expectations.yml as committed (GX adds the run's dataframe data sources to it)."""
     context.build_data_docs()
+    config_file = Path(context.root_directory) / "great_expectations.yml"
+    if getattr(context, "committed_config", None) is not None:
+        config_file.write_text(context.committed_config, encoding="utf-8")
     sites = context.get_docs_sites_urls()
     return sites[0]["site_url"] if sites else "(none)"
 
