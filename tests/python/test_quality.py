@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
 import duckdb
 import pytest
 import yaml
@@ -119,3 +126,37 @@ def test_marts_suite_names_every_broken_range(tmp_path, monkeypatch):
     assert "marts.mart_nps_monthly: expect_column_values_to_be_between {'column': 'nps'" in message
     assert "'column': 'response_rate'" in message
     assert "marts.mart_arr_at_risk: expect_column_pair_values_a_to_be_greater_than_b" in message
+
+
+def test_freshness_volume_and_cadence_tests_warn_with_the_offenders(sample_build, tmp_path):
+    """On the sample they pass (see test_build); with strict settings each one warns, naming
+    what is late, the odd days or the contacts, and the build still succeeds (warn level)."""
+    shutil.copy(sample_build.duckdb_path, tmp_path / "nps.duckdb")
+    strict = {
+        "freshness_warn_after_days": dict.fromkeys(LANDING_CONTRACT, -1),
+        "volume_band": 0.01,
+        "survey_min_gap_days": 60,
+        "survey_cycle_days": 20,
+    }
+    completed = subprocess.run(
+        [str(Path(sys.executable).with_name("dbt")), "test", "--profiles-dir", "profiles",
+         "--select", "assert_landing_entities_are_fresh", "assert_daily_responses_within_band",
+         "assert_contacts_not_invited_within_min_gap", "assert_decision_makers_invited_each_cycle",
+         "--vars", json.dumps(strict), "--store-failures"],
+        cwd=PROJECT_DIR, capture_output=True, text=True, check=False,
+        env={**os.environ, "NPS_RAW_DIR": str(sample_build.raw_dir),
+             "NPS_DUCKDB_PATH": str(tmp_path / "nps.duckdb"),
+             "DBT_TARGET_PATH": str(tmp_path / "target"), "DBT_LOG_PATH": str(tmp_path / "logs")},
+    )  # fmt: skip
+    assert completed.returncode == 0, completed.stdout[-3000:]
+    assert "WARN=4" in completed.stdout
+    with duckdb.connect(str(tmp_path / "nps.duckdb"), read_only=True) as connection:
+        stale = connection.execute(
+            "select count(*) from dbt_test__audit.assert_landing_entities_are_fresh"
+        ).fetchone()[0]
+        too_soon = connection.execute(
+            "select count(distinct contact_id) "
+            "from dbt_test__audit.assert_contacts_not_invited_within_min_gap"
+        ).fetchone()[0]
+    assert stale == len(LANDING_CONTRACT)
+    assert too_soon > 0

@@ -111,3 +111,53 @@ def test_failed_build_leaves_published_marts_intact(sample_build, tmp_path):
     assert list(before) == list(after)
     for name, frame in before.items():
         pd.testing.assert_frame_equal(frame, after[name], check_exact=True, obj=name)
+
+
+def test_score_edits_and_disappearances_across_loads(sample_build, tmp_path):
+    """A second load into the same warehouse: 5 responses re-exported with a newer updated_at
+    and score 10, 3 responses gone. The snapshot keeps both versions; mart_score_edits lists
+    every changed score with before/after and every disappeared response."""
+    staged = sample_build.query(
+        "select response_id, score, updated_at from staging.stg_survey__responses "
+        "order by response_id limit 8"
+    )
+    edited, gone = staged.iloc[:5], staged.iloc[5:]
+    raw = tmp_path / "raw"
+    shutil.copytree(sample_build.raw_dir, raw)
+    for path in sorted((raw / "survey_responses").iterdir()):
+        frame = (
+            pd.read_csv(path, dtype=str, keep_default_na=False)
+            if path.suffix == ".csv"
+            else pd.read_parquet(path).astype("string")
+        )
+        frame = frame[~frame.response_id.isin(gone.response_id)]
+        if path.suffix == ".csv":
+            frame.to_csv(path, index=False)
+            again = frame[frame.response_id.isin(edited.response_id)].drop_duplicates("response_id")
+            again = again.assign(score="10", updated_at="2026-07-01T00:00:00Z")
+            again.to_csv(raw / "survey_responses" / "zzz_edits.csv", index=False)
+        else:
+            frame.to_parquet(path, index=False)
+    work = tmp_path / "build"
+    work.mkdir()
+    shutil.copy(sample_build.duckdb_path, work / "nps.duckdb")
+    second = run_build(raw, work)
+    assert second.returncode == 0, second.output[-5000:]
+    edits = second.query("select * from marts.mart_score_edits order by response_id")
+    changed = edited[edited.score != 10]
+    assert edits[edits.change_type == "score_changed"].response_id.tolist() == sorted(
+        changed.response_id
+    )
+    assert edits[edits.change_type == "score_changed"].score_before.tolist() == [
+        int(s) for s in changed.sort_values("response_id").score
+    ]
+    assert set(edits[edits.change_type == "score_changed"].score_after) == {10}
+    assert edits[edits.change_type == "disappeared"].response_id.tolist() == sorted(
+        gone.response_id
+    )
+    assert len(edits) == len(changed) + len(gone)
+    versions = second.query(
+        "select count(*) as n from snapshots.snap_survey_responses where response_id in "
+        f"{tuple(edited.response_id)}"
+    ).n[0]
+    assert versions == 2 * len(edited)  # a newer updated_at is a new version, edited or not
