@@ -8,8 +8,12 @@ invitations as (
         contact_id,
         invitation_id,
         sent_at,
-        lag(invitation_id) over (partition by contact_id order by sent_at, invitation_id) as previous_invitation_id,
-        lag(sent_at) over (partition by contact_id order by sent_at, invitation_id) as previous_sent_at
+        lag(invitation_id) over (
+            partition by contact_id order by sent_at, invitation_id
+        ) as previous_invitation_id,
+        lag(sent_at) over (
+            partition by contact_id order by sent_at, invitation_id
+        ) as previous_sent_at
     from {{ ref('fct_survey_invitations') }}
     where survey_type = 'relationship'
 ),
@@ -24,7 +28,7 @@ too_soon as (
     from invitations
     where
         previous_sent_at is not null
-        and {{ dbt.datediff('previous_sent_at', 'sent_at', 'day') }} < {{ var('survey_min_gap_days') }}
+        and {{ dbt.dateadd('day', var('survey_min_gap_days'), 'previous_sent_at') }} > sent_at
 )
 
 select * from too_soon
