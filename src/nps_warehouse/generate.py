@@ -1673,7 +1673,8 @@ def generate(
     if manifests:
         write_table(pa.concat_tables(manifests), out / MANIFEST_NAME)
     (out / SAMPLE_MARKER).write_text(
-        "Synthetic sample data written by nps-generate: no real people. Builds of this folder\n"
+        f"Synthetic sample data written by nps-generate (seed {seed}, scale {scale}): no real\n"
+        "people. Builds of this folder\n"
         "may hash emails and names with the public sample salt when NPS_PII_SALT is unset.\n"
         "Delete this file before putting real exports here.\n"
     )

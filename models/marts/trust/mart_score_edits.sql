@@ -1,4 +1,7 @@
-{#- Score edits and disappearances across loads, from the snapshot of staged responses. -#}
+{#- Score edits and disappearances across loads, from the snapshot of staged responses.
+    It depends on int_build_as_of (every landing entity) like every fact, so a build that fails
+    on any entity leaves the published mart as it was. -#}
+-- depends_on: {{ ref('int_build_as_of') }}
 with
 
 versions as (
