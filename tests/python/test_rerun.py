@@ -3,6 +3,7 @@ a build that fails halfway leaves the previously published marts readable and un
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import subprocess
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import PROJECT_DIR, Build, run_build
+from conftest import PROJECT_DIR, run_build
 
 REPEATED = 50
 
@@ -102,7 +103,13 @@ def test_failed_build_leaves_published_marts_intact(sample_build, tmp_path):
     )
     assert completed.returncode == 1
     assert "lacks the column(s) outcome" in completed.stdout
-    failed = Build(raw, work / "nps.duckdb", completed.returncode, completed.stdout)
+    failed = dataclasses.replace(
+        sample_build,
+        raw_dir=raw,
+        duckdb_path=work / "nps.duckdb",
+        returncode=completed.returncode,
+        output=completed.stdout,
+    )
     count = "select count(*) as n from staging.base_survey__responses_validated"
     # staging did run on the new data: the build failed halfway
     assert failed.query(count).n[0] == sample_build.query(count).n[0] - 200
