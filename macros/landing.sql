@@ -29,7 +29,8 @@
         cast({{ adapter.quote(column) }} as {{ dbt.type_string() }}) as {{ column }},
         {%- endfor %}
         cast(_file_name as {{ dbt.type_string() }}) as _file_name,
-        cast(_row_number as {{ dbt.type_bigint() }}) as _row_number
+        cast(_row_number as {{ dbt.type_bigint() }}) as _row_number,
+        cast(null as {{ dbt.type_string() }}) as _read_problem
     from {{ source(source_name, entity) }}
 {% endmacro %}
 
@@ -41,7 +42,7 @@
     {%- set columns = landing_contract()[entity] -%}
     {%- set folder = landing_dir() ~ '/' ~ entity -%}
     {%- if not execute -%}
-    select {% for column in columns %}null as {{ column }}, {% endfor %}null as _file_name, null as _row_number
+    select {% for column in columns %}null as {{ column }}, {% endfor %}null as _file_name, null as _row_number, null as _read_problem
     {%- else -%}
     {%- set files = landing_files(folder) -%}
     {%- if files | length == 0 -%}
@@ -58,10 +59,13 @@
     {%- endfor -%}
     {%- if readable | length == 0 %}
     select {% for column in columns %}cast(null as varchar) as {{ column }}, {% endfor -%}
-        cast(null as varchar) as _file_name, cast(null as bigint) as _row_number
+        cast(null as varchar) as _file_name, cast(null as bigint) as _row_number,
+        cast(null as varchar) as _read_problem
     where false
     {%- endif -%}
     {%- for file, header in readable %}
+    {%- set undecodable = landing_undecodable_lines(file) %}
+    {%- set readable_rows = undecodable.pop(0) if undecodable | length > 0 else 0 %}
     {%- if not loop.first %}
     union all
     {%- endif %}
@@ -70,8 +74,20 @@
         cast({{ adapter.quote(header[column]) }} as varchar) as {{ column }},
         {%- endfor %}
         '{{ file.name | replace("'", "''") }}' as _file_name,
-        row_number() over () as _row_number
-    from {{ landing_reader(file) }}
+        row_number() over () as _row_number,
+        cast(null as varchar) as _read_problem
+    from {{ landing_reader(file, skip_undecodable=(undecodable | length > 0)) }}
+    {%- for line in undecodable %}
+    {{- log("nps_warehouse: " ~ file.path ~ " line " ~ line ~ " is not valid UTF-8; quarantined as invalid_utf8", info=true) }}
+    union all
+    select
+        {%- for column in columns %}
+        cast(null as varchar) as {{ column }},
+        {%- endfor %}
+        '{{ file.name | replace("'", "''") }}' as _file_name,
+        cast({{ readable_rows + loop.index }} as bigint) as _row_number,
+        'invalid_utf8' as _read_problem
+    {%- endfor %}
     {%- endfor %}
     {%- endif -%}
 {% endmacro %}
@@ -96,13 +112,47 @@
 {% endmacro %}
 
 
-{% macro landing_reader(file) %}
+{% macro landing_reader(file, skip_undecodable=false, store_rejects=false) %}
+    {#- The file as a relation of text columns. skip_undecodable leaves out the lines that are
+        not valid UTF-8 (landing_undecodable_lines lists them, so none is lost); store_rejects
+        records every line the reader cannot use in the temp table nps_landing_rejects. -#}
     {%- set path = file.path | replace("'", "''") -%}
     {%- if file.format == 'parquet' -%}
     read_parquet('{{ path }}')
     {%- else -%}
-    read_csv('{{ path }}', header = true, all_varchar = true, delim = ',', quote = '"', escape = '"', strict_mode = true)
+    {%- if skip_undecodable -%}
+    {#- The reader drops an undecodable row only when one of its columns is read: the filter reads
+        them all, so the row count does not depend on which columns a query selects. -#}
+    (select * from read_csv('{{ path }}', header = true, all_varchar = true, delim = ',', quote = '"', escape = '"', strict_mode = true, ignore_errors = true) where hash(columns(*)) is not null)
+    {%- else -%}
+    read_csv('{{ path }}', header = true, all_varchar = true, delim = ',', quote = '"', escape = '"', strict_mode = true
+        {%- if store_rejects %}, ignore_errors = true, store_rejects = true, rejects_table = 'nps_landing_rejects', rejects_scan = 'nps_landing_scans'{% endif %})
     {%- endif -%}
+    {%- endif -%}
+{% endmacro %}
+
+
+{% macro landing_undecodable_lines(file) %}
+    {#- For a CSV file with rows that are not valid UTF-8: [number of readable rows, line numbers
+        of the undecodable rows...]; [] when every row decodes. The validated models quarantine
+        the undecodable rows as invalid_utf8 (numbered after the readable rows). Any other line the reader rejects (a wrong number of
+        fields, an unterminated quote) stops the build with the file, line and reader message. -#}
+    {%- if file.format == 'parquet' -%}{{ return([]) }}{%- endif -%}
+    {%- do run_query("drop table if exists nps_landing_rejects; drop table if exists nps_landing_scans") -%}
+    {%- set scanned = run_query("select count(*), max(hash(columns(*))) from " ~ landing_reader(file, store_rejects=true)) -%}
+    {%- set rejects = run_query("select line, error_type, error_message from nps_landing_rejects order by line") -%}
+    {%- set lines = [] -%}
+    {%- for row in rejects.rows -%}
+    {%- if row[1] == 'INVALID ENCODING' -%}
+    {%- if row[0] not in lines %}{% do lines.append(row[0]) %}{% endif -%}
+    {%- else -%}
+        {{ exceptions.raise_compiler_error(
+            "Landing file " ~ file.path ~ " cannot be read at line " ~ row[0] ~ ": " ~ row[2]
+            ~ " (" ~ row[1] ~ "). Fix that line (RFC 4180: quote fields holding commas, quotes or"
+            ~ " line breaks; double the quotes inside) and re-export the file.") }}
+    {%- endif -%}
+    {%- endfor -%}
+    {{ return([scanned.rows[0][0]] + lines if lines | length > 0 else []) }}
 {% endmacro %}
 
 
@@ -113,7 +163,7 @@
         {{ log("nps_warehouse: skipping empty file " ~ file.path ~ " (0 bytes, no header, no rows)", info=true) }}
         {{ return(none) }}
     {%- endif -%}
-    {%- set described = run_query("describe select * from " ~ landing_reader(file)) -%}
+    {%- set described = run_query("describe select * from " ~ landing_reader(file, skip_undecodable=true)) -%}
     {%- set found = {} -%}
     {%- for row in described.rows -%}
     {%- do found.update({row[0] | trim | lower | replace('\ufeff', ''): row[0]}) -%}

@@ -111,8 +111,42 @@
         The salt comes from the NPS_PII_SALT environment variable. -#}
     case
         when {{ clean_text(column) }} is not null
-            then {{ dbt.hash(dbt.concat(["'" ~ env_var('NPS_PII_SALT', '') | replace("'", "''") ~ "'", 'lower(' ~ clean_text(column) ~ ')'])) }}
+            then {{ dbt.hash(dbt.concat(["'" ~ pii_salt() | replace("'", "''") ~ "'", 'lower(' ~ clean_text(column) ~ ')'])) }}
     end
+{% endmacro %}
+
+
+{% macro pii_salt() %}
+    {#- NPS_PII_SALT. Unset, a landing folder marked as sample data (the _SAMPLE_DATA file that
+        nps-generate writes) uses the public salt 'nps-sample-data'; any other folder does too, with a
+        warning, or stops with what to do when NPS_PII_SALT_REQUIRED is true. -#}
+    {%- set salt = env_var('NPS_PII_SALT', '') -%}
+    {%- if salt == '' and execute and not landing_is_sample() -%}
+    {%- set message = "NPS_PII_SALT is not set. Emails and names are stored only as salted hashes; set a "
+        ~ "secret salt (e.g. `export NPS_PII_SALT=$(openssl rand -hex 16)`) and keep it for every build "
+        ~ "so the hashes stay joinable. Only sample data (a landing folder with the _SAMPLE_DATA file "
+        ~ "that nps-generate writes) is meant to build without one. Landing folder: " ~ landing_dir() -%}
+    {%- if env_var('NPS_PII_SALT_REQUIRED', 'false') | trim | lower in ['1', 'true', 'yes'] -%}
+    {{ exceptions.raise_compiler_error(message) }}
+    {%- endif -%}
+    {%- do exceptions.warn(message ~ " Hashing with the public sample salt; set NPS_PII_SALT_REQUIRED=true to make this an error.") -%}
+    {%- endif -%}
+    {{ return(salt if salt != '' else 'nps-sample-data') }}
+{% endmacro %}
+
+
+{% macro landing_is_sample() %}
+    {#- Whether the landing folder holds the _SAMPLE_DATA marker nps-generate writes. -#}
+    {{ return(adapter.dispatch('landing_is_sample', 'nps_warehouse')()) }}
+{% endmacro %}
+
+{% macro default__landing_is_sample() %}
+    {{ return(false) }}
+{% endmacro %}
+
+{% macro duckdb__landing_is_sample() %}
+    {%- set found = run_query("select count(*) from glob('" ~ landing_dir() | replace("'", "''") ~ "/_SAMPLE_DATA')") -%}
+    {{ return(found.rows[0][0] > 0) }}
 {% endmacro %}
 
 

@@ -43,9 +43,11 @@
 
 
 {% macro row_outcome(id_column) %}
-    {#- The final quarantine_reason and row_status of a validated row, from its id, parsed
-        updated_at, version_rank and row_problem (the first failing entity rule, or null). -#}
+    {#- The final quarantine_reason and row_status of a validated row, from its read problem
+        (a line the file reader could not decode), id, parsed updated_at, version_rank and
+        row_problem (the first failing entity rule, or null). -#}
     case
+        when _read_problem is not null then _read_problem
         when {{ id_column }} is null then 'missing_id'
         when updated_at_text is null then 'missing_updated_at'
         when updated_at is null then 'invalid_updated_at'
@@ -53,7 +55,7 @@
         else row_problem
     end as quarantine_reason,
     case
-        when {{ id_column }} is null or updated_at is null then 'quarantined'
+        when _read_problem is not null or {{ id_column }} is null or updated_at is null then 'quarantined'
         when version_rank > 1 then 'superseded'
         when row_problem is not null then 'quarantined'
         else 'staged'

@@ -7,8 +7,8 @@ import os
 import sys
 from pathlib import Path
 
-from nps_warehouse import dbt
-from nps_warehouse.contract import ENTITIES
+from nps_warehouse import dbt, quality
+from nps_warehouse.contract import ENTITIES, SAMPLE_MARKER
 from nps_warehouse.summary import format_summary, read_summary
 
 DEFAULT_RAW_DIR = "data/raw"
@@ -57,6 +57,35 @@ def has_landing_files(raw_dir: Path) -> bool:
     )
 
 
+class SetupError(RuntimeError):
+    """Something to set before building; the message says what."""
+
+
+def salt_required() -> bool:
+    """Whether a missing NPS_PII_SALT stops the build (NPS_PII_SALT_REQUIRED=true) or only warns."""
+    return os.environ.get("NPS_PII_SALT_REQUIRED", "").strip().lower() in ("1", "true", "yes")
+
+
+def check_pii_salt(raw_dir: Path) -> None:
+    """Without NPS_PII_SALT, outside sample data: a warning, or an error when required."""
+    if os.environ.get("NPS_PII_SALT") or (raw_dir / SAMPLE_MARKER).is_file():
+        return
+    message = (
+        "NPS_PII_SALT is not set. Emails and names are stored only as salted hashes; set a secret "
+        "salt (e.g. `export NPS_PII_SALT=$(openssl rand -hex 16)`) and keep it for every build so "
+        f"the hashes stay joinable. Only sample data (a landing folder with the {SAMPLE_MARKER} "
+        f"file that nps-generate writes) is meant to build without one. Landing folder: {raw_dir}"
+    )
+    if salt_required():
+        raise SetupError(message)
+    print(
+        f"WARNING: {message}\nBuilding with the public sample salt, which does not protect real "
+        "addresses; set NPS_PII_SALT_REQUIRED=true to make this an error.",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     try:
@@ -73,6 +102,10 @@ def main(argv: list[str] | None = None) -> int:
                     f"Writing sample landing data (seed {args.seed}, scale {args.scale}) to {raw_dir}"
                 )
                 generate(raw_dir, seed=args.seed, scale=args.scale)
+            check_pii_salt(raw_dir)
+            print("Landing checks (Great Expectations) ...", flush=True)
+            for note in quality.check_landing(raw_dir, project_dir):
+                print(f"  {note}", flush=True)
             duckdb_path.parent.mkdir(parents=True, exist_ok=True)
             command = ["build"]
             if args.as_of:
@@ -82,8 +115,11 @@ def main(argv: list[str] | None = None) -> int:
                 project_dir,
                 env={"NPS_RAW_DIR": str(raw_dir.resolve()), "NPS_DUCKDB_PATH": str(duckdb_path)},
             )
+            print("Mart checks (Great Expectations) ...", flush=True)
+            for note in quality.check_marts(duckdb_path, project_dir):
+                print(f"  {note}", flush=True)
         print(format_summary(read_summary(duckdb_path)))
-    except (dbt.DbtError, FileNotFoundError) as error:
+    except (dbt.DbtError, SetupError, quality.QualityError, FileNotFoundError) as error:
         print(f"nps-build: {error}", file=sys.stderr)
         return 1
     return 0

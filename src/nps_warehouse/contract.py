@@ -33,3 +33,7 @@ LANDING_CONTRACT: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 
 ENTITIES: tuple[str, ...] = tuple(LANDING_CONTRACT)
+
+# A landing folder holding this file is synthetic sample data (nps-generate writes it): it may be
+# built without NPS_PII_SALT, with the public sample salt. The dbt macro pii_salt checks the same.
+SAMPLE_MARKER = "_SAMPLE_DATA"

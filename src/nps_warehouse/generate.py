@@ -34,7 +34,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from nps_warehouse.contract import LANDING_CONTRACT
+from nps_warehouse.contract import LANDING_CONTRACT, SAMPLE_MARKER
 
 Frame = dict[str, np.ndarray]
 """An entity as named, equally long numpy columns (codes, indices and epoch seconds)."""
@@ -54,6 +54,7 @@ ID_PREFIX = {
     "loop_followups": "FUP",
 }
 MANIFEST_NAME = "_expected_quarantine.csv"
+
 FORMATS = ("csv", "parquet", "mixed")
 
 # ---------------------------------------------------------------------------------------
@@ -1671,6 +1672,12 @@ def generate(
         counts[entity] = main.num_rows + again.num_rows
     if manifests:
         write_table(pa.concat_tables(manifests), out / MANIFEST_NAME)
+    (out / SAMPLE_MARKER).write_text(
+        f"Synthetic sample data written by nps-generate (seed {seed}, scale {scale}): no real\n"
+        "people. Builds of this folder\n"
+        "may hash emails and names with the public sample salt when NPS_PII_SALT is unset.\n"
+        "Delete this file before putting real exports here.\n"
+    )
     return counts
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from nps_warehouse.contract import SAMPLE_MARKER
 from nps_warehouse.generate import generate
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -37,16 +38,30 @@ class Build:
             return connection.sql(sql).df()
 
 
-def run_build(raw_dir: Path, work_dir: Path, *extra_args: str) -> Build:
-    """Runs the real command line (`python -m nps_warehouse.cli`) from the project folder."""
+def run_build(
+    raw_dir: Path, work_dir: Path, *extra_args: str, env: dict[str, str | None] | None = None
+) -> Build:
+    """Runs the real command line (`python -m nps_warehouse.cli`) from the project folder.
+
+    Hand-made landing folders (not marked as sample data) get a test NPS_PII_SALT unless the
+    environment has one; ``env`` overrides variables (None removes one).
+    """
     work_dir.mkdir(parents=True, exist_ok=True)
-    env = {
+    base_env = {
         **os.environ,
         "NPS_RAW_DIR": str(raw_dir),
         "NPS_DUCKDB_PATH": str(work_dir / "nps.duckdb"),
         "DBT_TARGET_PATH": str(work_dir / "target"),
         "DBT_LOG_PATH": str(work_dir / "logs"),
+        "NPS_GX_ROOT": str(work_dir),
     }
+    if not (raw_dir / SAMPLE_MARKER).is_file():
+        base_env["NPS_PII_SALT"] = base_env.get("NPS_PII_SALT") or "pytest-salt"
+    for name, value in (env or {}).items():
+        base_env.pop(name, None)
+        if value is not None:
+            base_env[name] = value
+    env = base_env
     completed = subprocess.run(
         [sys.executable, "-m", "nps_warehouse.cli", "--raw-dir", str(raw_dir), *extra_args],
         check=False,

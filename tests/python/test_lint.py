@@ -30,6 +30,7 @@ def test_sqlfluff_lint_is_clean(tmp_path):
             "NPS_DUCKDB_PATH": str(tmp_path / "lint.duckdb"),
             "DBT_TARGET_PATH": str(tmp_path / "target"),
             "DBT_LOG_PATH": str(tmp_path / "logs"),
+            "NPS_PII_SALT": "lint",
         },
     )  # fmt: skip
     assert result.returncode == 0, result.stdout[-8000:] + result.stderr[-2000:]

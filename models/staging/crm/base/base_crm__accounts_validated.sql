@@ -15,6 +15,7 @@ typed as (
     select
         landing._file_name,
         landing._row_number,
+        landing._read_problem,
         {{ landing_values_json(landing_contract()['crm_accounts']) }} as raw_values,
         {{ clean_text('landing.account_id') }} as account_id,
         {{ clean_text('landing.account_name') }} as account_name,

@@ -20,6 +20,7 @@ typed as (
     select
         landing._file_name,
         landing._row_number,
+        landing._read_problem,
         {{ landing_values_json(landing_contract()['crm_contacts'], hashed=['email', 'full_name']) }} as raw_values,
         {{ clean_text('landing.contact_id') }} as contact_id,
         {{ clean_text('landing.account_id') }} as account_id,

@@ -20,6 +20,7 @@ typed as (
     select
         landing._file_name,
         landing._row_number,
+        landing._read_problem,
         {{ landing_values_json(landing_contract()['loop_followups']) }} as raw_values,
         {{ clean_text('landing.followup_id') }} as followup_id,
         {{ clean_text('landing.response_id') }} as response_id,

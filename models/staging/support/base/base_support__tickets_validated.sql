@@ -19,6 +19,7 @@ typed as (
     select
         landing._file_name,
         landing._row_number,
+        landing._read_problem,
         {{ landing_values_json(landing_contract()['support_tickets']) }} as raw_values,
         {{ clean_text('landing.ticket_id') }} as ticket_id,
         {{ clean_text('landing.account_id') }} as account_id,

@@ -19,6 +19,7 @@ typed as (
     select
         landing._file_name,
         landing._row_number,
+        landing._read_problem,
         {{ landing_values_json(landing_contract()['survey_invitations']) }} as raw_values,
         {{ clean_text('landing.invitation_id') }} as invitation_id,
         {{ clean_text('landing.campaign_id') }} as campaign_id,

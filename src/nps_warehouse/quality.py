@@ -1,0 +1,384 @@
+"""Great Expectations at the landing door (before dbt) and on the finished marts (after dbt).
+
+GX's SQLAlchemy route returns empty results on DuckDB (GX issues 10738 and 11579), so every check
+hands GX pandas dataframes: DuckDB reads each landing file with the same options as the dbt
+reader (every column as text) and streams it in record batches of `batch_rows`, so memory stays
+bounded at any size. One GX checkpoint per entity validates each batch; the Data Docs
+(gx/uncommitted/data_docs/local_site/index.html) are built once at the end. Counts are summed over batches and files, and
+the severities in quality.yml decide: `error` stops the build with a message naming the file,
+column and what to do; `warn` prints and goes on (dbt quarantines the bad rows).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import warnings
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import yaml
+
+from nps_warehouse.contract import LANDING_CONTRACT
+
+CONFIG_FILE = "quality.yml"
+ID_COLUMNS = {entity: columns[0] for entity, columns in LANDING_CONTRACT.items()}
+TIMESTAMP = (
+    r"^\s*[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?"
+    r"(Z|[+-][0-9]{2}(:?[0-9]{2})?)?)?\s*$"
+)
+REQUIRED_TIMESTAMPS = {
+    "survey_invitations": ["sent_at"],
+    "survey_responses": ["responded_at"],
+    "support_tickets": ["created_at"],
+    "loop_followups": ["followed_up_at"],
+}
+SCORE = r"^\s*[+]?0*([0-9]|10)\s*$"
+AMOUNT = r"^\s*[+]?([0-9]+([.][0-9]*)?|[.][0-9]+)\s*$"
+CSV_OPTIONS = (
+    "header = true, all_varchar = true, delim = ',', quote = '\"', escape = '\"', "
+    "strict_mode = true, ignore_errors = true, store_rejects = true, "
+    "rejects_table = 'nps_rejects', rejects_scan = 'nps_scans'"
+)
+
+
+class QualityError(RuntimeError):
+    """A check with severity `error` failed; the message says where and what to do."""
+
+
+@dataclass
+class Tally:
+    """Failing rows of one expectation of one entity, summed over batches and files."""
+
+    description: str
+    unexpected: int = 0
+    examples: list = field(default_factory=list)
+    files: set = field(default_factory=set)
+
+
+def load_config(project_dir: Path) -> dict:
+    path = Path(os.environ.get("NPS_QUALITY_CONFIG") or project_dir / CONFIG_FILE)
+    with open(path, encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def quiet_gx() -> None:
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    logging.getLogger("great_expectations").setLevel(logging.ERROR)
+    warnings.filterwarnings("ignore", module="great_expectations")
+
+
+def gx_context(project_dir: Path):
+    """The file context under <NPS_GX_ROOT or the project>/gx, progress bars off."""
+    quiet_gx()
+    import great_expectations as gx
+
+    root = Path(os.environ.get("NPS_GX_ROOT") or project_dir)
+    config_file = root / "gx" / "great_expectations.yml"
+    committed = config_file.read_text(encoding="utf-8") if config_file.is_file() else None
+    context = gx.get_context(mode="file", project_root_dir=str(root))
+    # GX records each run's dataframe data sources in the file; docs_url puts it back as it was.
+    context.committed_config = committed
+    context.variables.progress_bars = {"globally": False, "metric_calculations": False}
+    return context
+
+
+def landing_expectations(entity: str, mostly: float) -> list:
+    """The suite of one landing entity: contract columns present, ids and updated_at present,
+    timestamps parseable, score a whole number 0–10, ARR a non-negative decimal."""
+    import great_expectations.expectations as gxe
+
+    columns = LANDING_CONTRACT[entity]
+    suite = [gxe.ExpectColumnToExist(column=column) for column in columns]
+    suite += [
+        gxe.ExpectColumnValuesToNotBeNull(column=ID_COLUMNS[entity], mostly=mostly),
+        gxe.ExpectColumnValuesToNotBeNull(column="updated_at", mostly=mostly),
+    ]
+    for column in REQUIRED_TIMESTAMPS.get(entity, []):
+        suite.append(gxe.ExpectColumnValuesToNotBeNull(column=column, mostly=mostly))
+    for column in (c for c in columns if c.endswith("_at")):
+        suite.append(
+            gxe.ExpectColumnValuesToMatchRegex(column=column, regex=TIMESTAMP, mostly=mostly)
+        )
+    if entity == "survey_responses":
+        suite += [
+            gxe.ExpectColumnValuesToNotBeNull(column="score", mostly=mostly),
+            gxe.ExpectColumnValuesToMatchRegex(column="score", regex=SCORE, mostly=mostly),
+        ]
+    if entity == "crm_accounts":
+        suite.append(gxe.ExpectColumnValuesToMatchRegex(column="arr", regex=AMOUNT, mostly=mostly))
+    return suite
+
+
+def checkpoint_for(context, name: str, expectations: list):
+    """A checkpoint validating a dataframe batch against `expectations`; its results are
+    stored, and the Data Docs are built once after all batches (build_docs)."""
+    import great_expectations as gx
+
+    source = context.data_sources.add_or_update_pandas(name)
+    asset = source.add_dataframe_asset(name=name)
+    batch = asset.add_batch_definition_whole_dataframe("batch")
+    suite = context.suites.add_or_update(gx.ExpectationSuite(name=name, expectations=expectations))
+    definition = context.validation_definitions.add_or_update(
+        gx.ValidationDefinition(name=name, data=batch, suite=suite)
+    )
+    return context.checkpoints.add_or_update(
+        gx.Checkpoint(
+            name=name,
+            validation_definitions=[definition],
+            actions=[],
+            result_format={"result_format": "SUMMARY"},
+        )
+    )
+
+
+def read_batches(connection, path: Path, batch_rows: int):
+    """(header names, batches as text dataframes with normalised column names) of one file."""
+    escaped = str(path).replace("'", "''")
+    if path.suffix == ".parquet":
+        relation = connection.sql(
+            f"select cast(columns(*) as varchar) from read_parquet('{escaped}')"
+        )
+    else:
+        relation = connection.sql(f"select * from read_csv('{escaped}', {CSV_OPTIONS})")
+    header = relation.columns
+    names = [name.strip().lower().replace("\ufeff", "") for name in header]
+    reader = relation.to_arrow_reader(batch_rows)
+
+    def batches():
+        for batch in reader:
+            frame = batch.to_pandas()
+            frame.columns = names
+            for column in frame.columns:
+                frame[column] = frame[column].str.strip().replace("", None)
+            yield frame
+
+    return header, batches()
+
+
+def rejected_lines(connection) -> list[tuple]:
+    return connection.sql(
+        "select line, error_type, error_message from nps_rejects order by line"
+    ).fetchall()
+
+
+def check_landing(raw_dir: Path, project_dir: Path) -> list[str]:
+    """Validates every landing file; returns warnings, raises QualityError on an error."""
+    config = load_config(project_dir)["landing"]
+    severity = config["severity"]
+    mostly = 1 - float(config["max_bad_share"])
+    context = gx_context(project_dir)
+    warnings_: list[str] = []
+    errors: list[str] = []
+    for entity, columns in LANDING_CONTRACT.items():
+        checkpoint = checkpoint_for(
+            context, f"landing_{entity}", landing_expectations(entity, mostly)
+        )
+        tallies: dict[str, Tally] = {}
+        rows, undecodable = 0, defaultdict(list)
+        files = sorted((raw_dir / entity).glob("*.csv")) + sorted(
+            (raw_dir / entity).glob("*.parquet")
+        )
+        for path in files:
+            if path.stat().st_size == 0:
+                continue
+            with duckdb.connect() as connection:
+                connection.execute("set enable_progress_bar = false")
+                try:
+                    header, batches = read_batches(connection, path, int(config["batch_rows"]))
+                    missing = [
+                        c
+                        for c in columns
+                        if c not in {h.strip().lower().replace("\ufeff", "") for h in header}
+                    ]
+                    if missing:
+                        message = (
+                            f"Landing file {path} lacks the column(s) {', '.join(missing)}. The "
+                            f"'{entity}' contract needs: {', '.join(columns)} (README, 'The landing "
+                            f"contract'). Its header has: {', '.join(header)}. Rename or add the "
+                            "column and re-export the file."
+                        )
+                        (errors if severity["missing_column"] == "error" else warnings_).append(
+                            message
+                        )
+                        continue
+                    for frame in batches:
+                        rows += len(frame)
+                        result = checkpoint.run(batch_parameters={"dataframe": frame})
+                        tally(result, tallies, path)
+                    rejects = rejected_lines(connection) if path.suffix == ".csv" else []
+                except duckdb.Error as error:
+                    first = str(error).strip().splitlines()[0]
+                    message = (
+                        f"Landing file {path} cannot be read: {first} Check it is UTF-8 CSV with a "
+                        "header row (RFC 4180: quote fields holding commas, quotes or line breaks) "
+                        "or Parquet, and re-export the file."
+                    )
+                    (errors if severity["unreadable_file"] == "error" else warnings_).append(
+                        message
+                    )
+                    continue
+            for line, kind, text in rejects:
+                if kind == "INVALID ENCODING":
+                    undecodable[path].append(line)
+                else:
+                    message = (
+                        f"Landing file {path} cannot be read at line {line}: {text} ({kind}). Fix "
+                        "that line (RFC 4180: quote fields holding commas, quotes or line breaks; "
+                        "double the quotes inside) and re-export the file."
+                    )
+                    (errors if severity["unreadable_file"] == "error" else warnings_).append(
+                        message
+                    )
+        bad_utf8 = sum(len(lines) for lines in undecodable.values())
+        if bad_utf8:
+            tallies["invalid_utf8"] = Tally(
+                "rows that are not valid UTF-8",
+                bad_utf8,
+                [
+                    f"{path.name} line {line}"
+                    for path, lines in undecodable.items()
+                    for line in lines
+                ],
+                set(undecodable),
+            )
+        total = rows + bad_utf8
+        for found in tallies.values():
+            if not found.unexpected:
+                continue
+            share = found.unexpected / max(total, 1)
+            where = ", ".join(sorted(p.name for p in found.files))
+            text = (
+                f"{entity}: {found.unexpected:,} of {total:,} rows ({share:.1%}) fail "
+                f"'{found.description}' (files: {where}; e.g. {found.examples[:3]})"
+            )
+            if share > 1 - mostly:
+                level = severity["bad_rows_over_threshold"]
+                text += (
+                    f", above landing.max_bad_share {1 - mostly:.0%} in {CONFIG_FILE}. Fix the "
+                    "export, or raise the threshold if these rows should just be quarantined."
+                )
+            else:
+                level = severity["bad_rows_under_threshold"]
+                text += "; dbt quarantines them (audit.quarantine_rows)."
+            (errors if level == "error" else warnings_).append(text)
+    docs = docs_url(context)
+    if errors:
+        raise QualityError(
+            "Landing checks (Great Expectations) failed:\n  - "
+            + "\n  - ".join(errors)
+            + f"\nGX Data Docs: {docs}"
+        )
+    return [*warnings_, f"GX Data Docs: {docs}"]
+
+
+def tally(result, tallies: dict[str, Tally], path: Path) -> None:
+    """Adds one checkpoint run's failing-row counts to `tallies`, by expectation."""
+    for validation in result.run_results.values():
+        for outcome in validation.results:
+            config = outcome.expectation_config
+            column = config.kwargs.get("column")
+            if config.type == "expect_column_to_exist":
+                continue
+            key = f"{config.type}:{column}"
+            description = {
+                "expect_column_values_to_not_be_null": f"{column} is present",
+                "expect_column_values_to_match_regex": f"{column} parses",
+            }.get(config.type, f"{config.type} on {column}")
+            found = tallies.setdefault(key, Tally(description))
+            count = outcome.result.get("unexpected_count") or 0
+            if count:
+                found.unexpected += count
+                found.files.add(path)
+                found.examples += [v for v in outcome.result.get("partial_unexpected_list", [])][:3]
+
+
+def docs_url(context) -> str:
+    """Builds the Data Docs from the stored results; returns the index page's URL. Restores
+    gx/great_expectations.yml as committed (GX adds the run's dataframe data sources to it)."""
+    context.build_data_docs()
+    config_file = Path(context.root_directory) / "great_expectations.yml"
+    if getattr(context, "committed_config", None) is not None:
+        config_file.write_text(context.committed_config, encoding="utf-8")
+    sites = context.get_docs_sites_urls()
+    return sites[0]["site_url"] if sites else "(none)"
+
+
+def mart_expectations(columns: list[str]) -> list:
+    """Range checks found by column name, so a new mart is checked as soon as it exists:
+    score 0–10, nps −100..100, *_rate and *_share 0..1, nps_moe_95 ≥ 0, and an ARR at risk
+    never above the ARR it is part of (when a mart has both)."""
+    import great_expectations.expectations as gxe
+
+    suite = []
+    for column in columns:
+        if column == "score":
+            suite.append(
+                gxe.ExpectColumnValuesToBeBetween(column=column, min_value=0, max_value=10)
+            )
+        elif column == "nps":
+            suite.append(
+                gxe.ExpectColumnValuesToBeBetween(column=column, min_value=-100, max_value=100)
+            )
+        elif column.endswith(("_rate", "_share")):
+            suite.append(gxe.ExpectColumnValuesToBeBetween(column=column, min_value=0, max_value=1))
+        elif column == "nps_moe_95":
+            suite.append(gxe.ExpectColumnValuesToBeBetween(column=column, min_value=0))
+    for at_risk in (c for c in columns if "arr_at_risk" in c):
+        whole = at_risk.replace("_at_risk", "")
+        if whole in columns:
+            suite.append(
+                gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+                    column_A=whole,
+                    column_B=at_risk,
+                    or_equal=True,
+                    ignore_row_if="either_value_is_missing",
+                )
+            )
+    return suite
+
+
+def check_marts(duckdb_path: Path, project_dir: Path) -> list[str]:
+    """Validates every table of the marts schema; returns notes, raises QualityError."""
+    config = load_config(project_dir)["marts"]
+    context = gx_context(project_dir)
+    failures: list[str] = []
+    checked = 0
+    with duckdb.connect(str(duckdb_path), read_only=True) as connection:
+        connection.execute("set enable_progress_bar = false")
+        tables = [
+            row[0]
+            for row in connection.sql(
+                "select table_name from information_schema.tables "
+                "where table_schema = 'marts' order by table_name"
+            ).fetchall()
+        ]
+        for table in tables:
+            relation = connection.sql(f"select * from marts.{table}")
+            expectations = mart_expectations(relation.columns)
+            if not expectations:
+                continue
+            checked += 1
+            checkpoint = checkpoint_for(context, f"mart_{table}", expectations)
+            for batch in relation.to_arrow_reader(int(config["batch_rows"])):
+                result = checkpoint.run(batch_parameters={"dataframe": batch.to_pandas()})
+                for validation in result.run_results.values():
+                    for outcome in validation.results:
+                        if not outcome.success:
+                            kwargs = outcome.expectation_config.kwargs
+                            failures.append(
+                                f"marts.{table}: {outcome.expectation_config.type} "
+                                f"{ {k: v for k, v in kwargs.items() if k != 'batch_id'} } "
+                                f"failed on {outcome.result.get('unexpected_count')} rows "
+                                f"(e.g. {outcome.result.get('partial_unexpected_list', [])[:3]})"
+                            )
+    docs = docs_url(context)
+    if failures and config["severity"] == "error":
+        raise QualityError(
+            "Mart checks (Great Expectations) failed:\n  - "
+            + "\n  - ".join(failures)
+            + f"\nGX Data Docs: {docs}"
+        )
+    return [*failures, f"Mart checks: {checked} marts tables validated; GX Data Docs: {docs}"]

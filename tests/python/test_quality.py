@@ -1,0 +1,184 @@
+"""Great Expectations in nps-build: the landing checkpoint before dbt, the marts suite after."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+import yaml
+from conftest import PROJECT_DIR
+from test_bad_inputs import csv_text
+from test_oracle import BASE
+
+from nps_warehouse import quality
+from nps_warehouse.contract import LANDING_CONTRACT
+
+
+def test_build_runs_both_checkpoints_and_writes_data_docs(sample_build):
+    output = sample_build.output
+    assert output.index("Landing checks (Great Expectations)") < output.index("Running with dbt")
+    assert output.index("Running with dbt") < output.index("Mart checks (Great Expectations)")
+    checkable = [
+        table
+        for table, columns in sample_build.query(
+            "select table_name, list(column_name) as columns from information_schema.columns "
+            "where table_schema = 'marts' group by table_name"
+        ).itertuples(index=False)
+        if quality.mart_expectations(list(columns))
+    ]
+    assert "mart_nps_monthly" in checkable
+    assert f"Mart checks: {len(checkable)} marts tables validated" in output
+    site = sample_build.duckdb_path.parent / "gx" / "uncommitted" / "data_docs" / "local_site"
+    index = (site / "index.html").read_text()
+    for suite in ["landing_survey_responses", "landing_crm_accounts", "mart_mart_nps_monthly"]:
+        assert suite in index
+    # the sample's planted bad scores are reported as a warning, under the threshold
+    assert "survey_responses: 28 of 5,931 rows (0.5%) fail 'score parses'" in output
+
+
+@pytest.fixture
+def config(tmp_path, monkeypatch):
+    """Writes quality.yml variants for check_landing; GX context in tmp_path."""
+    monkeypatch.setenv("NPS_GX_ROOT", str(tmp_path))
+
+    def write(**landing):
+        settings = yaml.safe_load((PROJECT_DIR / "quality.yml").read_text())
+        settings["landing"].update(landing)
+        path = tmp_path / "quality.yml"
+        path.write_text(yaml.safe_dump(settings))
+        monkeypatch.setenv("NPS_QUALITY_CONFIG", str(path))
+
+    return write
+
+
+def landing_with_scores(root, scores):
+    for entity in LANDING_CONTRACT:
+        (root / entity).mkdir(parents=True)
+        rows = []
+        if entity == "survey_responses":
+            rows = [
+                {**BASE["survey_responses"][0], "response_id": f"R{i}", "score": s}
+                for i, s in enumerate(scores)
+            ]
+        (root / entity / "data.csv").write_text(csv_text(entity, rows))
+    return root
+
+
+def test_counts_add_up_over_bounded_batches(tmp_path, config):
+    """Batches of 3 rows give the same totals as one batch: nothing is held whole."""
+    raw = landing_with_scores(tmp_path / "raw", ["1", "11", "x", "5", "", "7.5", "10"] * 3)
+    config(batch_rows=3, max_bad_share=1.0)
+    small = quality.check_landing(raw, PROJECT_DIR)
+    config(batch_rows=100000, max_bad_share=1.0)
+    large = quality.check_landing(raw, PROJECT_DIR)
+    assert small[:-1] == large[:-1]
+    assert any("9 of 21 rows (42.9%) fail 'score parses'" in line for line in small)
+    assert any("3 of 21 rows (14.3%) fail 'score is present'" in line for line in small)
+
+
+def test_severity_is_configurable(tmp_path, config):
+    raw = landing_with_scores(tmp_path / "raw", ["11", "9"])
+    config(max_bad_share=0.6)
+    assert any("1 of 2 rows (50.0%)" in line for line in quality.check_landing(raw, PROJECT_DIR))
+    config(max_bad_share=0.4)  # the shipped severity: over the threshold only warns
+    assert any(
+        "above landing.max_bad_share 40%" in line
+        for line in quality.check_landing(raw, PROJECT_DIR)
+    )
+    config(
+        max_bad_share=0.4,
+        severity={
+            "missing_column": "error",
+            "unreadable_file": "error",
+            "bad_rows_over_threshold": "error",
+            "bad_rows_under_threshold": "warn",
+        },
+    )
+    with pytest.raises(quality.QualityError, match="above landing.max_bad_share 40%"):
+        quality.check_landing(raw, PROJECT_DIR)
+    config(
+        max_bad_share=0.4,
+        severity={
+            "missing_column": "error",
+            "unreadable_file": "error",
+            "bad_rows_over_threshold": "warn",
+            "bad_rows_under_threshold": "warn",
+        },
+    )
+    assert any(
+        "above landing.max_bad_share" in line for line in quality.check_landing(raw, PROJECT_DIR)
+    )
+
+
+def make_marts(path, with_arr_at_risk: bool, bad: bool):
+    with duckdb.connect(str(path)) as connection:
+        connection.execute("create schema marts")
+        connection.execute(
+            "create table marts.mart_nps_monthly as select * from (values "
+            f"(10.0, 0.5, 2.0), ({150.0 if bad else 20.0}, {1.5 if bad else 0.2}, 1.0)) "
+            "as t(nps, response_rate, nps_moe_95)"
+        )
+        if with_arr_at_risk:
+            connection.execute(
+                "create table marts.mart_arr_at_risk as select * from (values "
+                f"(1000.0, {2000.0 if bad else 400.0}), (500.0, 500.0)) as t(arr_usd, arr_at_risk_usd)"
+            )
+
+
+@pytest.mark.parametrize("with_arr_at_risk", [False, True])
+def test_marts_suite_passes_on_good_marts(tmp_path, monkeypatch, with_arr_at_risk):
+    monkeypatch.setenv("NPS_GX_ROOT", str(tmp_path))
+    make_marts(tmp_path / "w.duckdb", with_arr_at_risk, bad=False)
+    notes = quality.check_marts(tmp_path / "w.duckdb", PROJECT_DIR)
+    assert f"{1 + with_arr_at_risk} marts tables validated" in notes[-1]
+
+
+def test_marts_suite_names_every_broken_range(tmp_path, monkeypatch):
+    monkeypatch.setenv("NPS_GX_ROOT", str(tmp_path))
+    make_marts(tmp_path / "w.duckdb", with_arr_at_risk=True, bad=True)
+    with pytest.raises(quality.QualityError) as failure:
+        quality.check_marts(tmp_path / "w.duckdb", PROJECT_DIR)
+    message = str(failure.value)
+    assert "marts.mart_nps_monthly: expect_column_values_to_be_between {'column': 'nps'" in message
+    assert "'column': 'response_rate'" in message
+    assert "marts.mart_arr_at_risk: expect_column_pair_values_a_to_be_greater_than_b" in message
+
+
+def test_freshness_volume_and_cadence_tests_warn_with_the_offenders(sample_build, tmp_path):
+    """On the sample they pass (see test_build); with strict settings each one warns, naming
+    what is late, the odd days or the contacts, and the build still succeeds (warn level)."""
+    shutil.copy(sample_build.duckdb_path, tmp_path / "nps.duckdb")
+    strict = {
+        "freshness_warn_after_days": dict.fromkeys(LANDING_CONTRACT, -1),
+        "volume_band": 0.01,
+        "survey_min_gap_days": 60,
+        "survey_cycle_days": 20,
+    }
+    completed = subprocess.run(
+        [str(Path(sys.executable).with_name("dbt")), "test", "--profiles-dir", "profiles",
+         "--select", "assert_landing_entities_are_fresh", "assert_daily_responses_within_band",
+         "assert_contacts_not_invited_within_min_gap", "assert_decision_makers_invited_each_cycle",
+         "--vars", json.dumps(strict), "--store-failures"],
+        cwd=PROJECT_DIR, capture_output=True, text=True, check=False,
+        env={**os.environ, "NPS_RAW_DIR": str(sample_build.raw_dir),
+             "NPS_DUCKDB_PATH": str(tmp_path / "nps.duckdb"),
+             "DBT_TARGET_PATH": str(tmp_path / "target"), "DBT_LOG_PATH": str(tmp_path / "logs")},
+    )  # fmt: skip
+    assert completed.returncode == 0, completed.stdout[-3000:]
+    assert "WARN=4" in completed.stdout
+    with duckdb.connect(str(tmp_path / "nps.duckdb"), read_only=True) as connection:
+        stale = connection.execute(
+            "select count(*) from dbt_test__audit.assert_landing_entities_are_fresh"
+        ).fetchone()[0]
+        too_soon = connection.execute(
+            "select count(distinct contact_id) "
+            "from dbt_test__audit.assert_contacts_not_invited_within_min_gap"
+        ).fetchone()[0]
+    assert stale == len(LANDING_CONTRACT)
+    assert too_soon > 0
