@@ -3,7 +3,6 @@ with
 
 themes as (
     select * from {{ ref('mart_theme_trends') }}
-    where survey_type = 'relationship'
 ),
 
 last_month as (
@@ -17,8 +16,8 @@ movers as (
         themes.mentions_change,
         round(100 * themes.mention_share, 1) as mention_share_pct,
         round(100 * themes.mention_share_change, 1) as mention_share_change_pts,
-        round(themes.mentioning_nps, 1) as mentioning_nps,
-        round(themes.other_nps, 1) as other_nps
+        round(themes.relationship_mentioning_nps, 1) as relationship_mentioning_nps,
+        round(themes.relationship_other_nps, 1) as relationship_other_nps
     from themes
     inner join last_month on themes.month = last_month.month
 )

@@ -146,7 +146,8 @@ def test_themes_are_found_in_every_language_and_go_with_scores(sample_build):
     ).iloc[0, 0]
     assert languages > 0  # Japanese comments are matched too
     gap = sample_build.query(
-        "select theme, sum(mentions * mentioning_nps) / sum(mentions) as mentioning_nps"
-        " from marts.mart_theme_trends where mentions > 0 group by theme"
+        "select theme, 100.0 * (sum(relationship_mentioning_promoters)"
+        " - sum(relationship_mentioning_detractors)) / sum(relationship_mentions) as mentioning_nps"
+        " from marts.mart_theme_trends group by theme"
     ).set_index("theme")["mentioning_nps"]
     assert gap["downtime"] < gap["ease_of_use"], gap

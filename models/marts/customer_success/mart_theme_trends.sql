@@ -1,3 +1,6 @@
+{#- Themes by month. Mention counts cover every response; NPS among mentioning responses and among
+    the rest is given per survey type (relationship and transactional are never mixed in one NPS). -#}
+{%- set survey_types = ['relationship', 'transactional'] -%}
 with
 
 responses as (
@@ -21,82 +24,112 @@ themes as (
 month_totals as (
     select
         month,
-        survey_type,
+        {% for survey_type in survey_types -%}
+            {{ count_where("survey_type = '" ~ survey_type ~ "'") }} as {{ survey_type }}_responses,
+            {{ count_where("survey_type = '" ~ survey_type ~ "' and nps_category = 'promoter'") }}
+                as {{ survey_type }}_promoters,
+            {{ count_where("survey_type = '" ~ survey_type ~ "' and nps_category = 'detractor'") }}
+                as {{ survey_type }}_detractors,
+        {% endfor -%}
         cast(count(*) as {{ dbt.type_bigint() }}) as responses,
-        {{ count_where('has_comment') }} as comments,
-        {{ count_where("nps_category = 'promoter'") }} as promoters,
-        {{ count_where("nps_category = 'detractor'") }} as detractors
+        {{ count_where('has_comment') }} as comments
     from responses
-    group by month, survey_type
+    group by month
 ),
 
 theme_counts as (
     select
         responses.month,
-        responses.survey_type,
         response_themes.theme,
+        {% for survey_type in survey_types -%}
+            {{ count_where("responses.survey_type = '" ~ survey_type ~ "'") }} as {{ survey_type }}_mentions,
+            {{ count_where("responses.survey_type = '" ~ survey_type ~ "' and responses.nps_category = 'promoter'") }}
+                as {{ survey_type }}_mentioning_promoters,
+            {{ count_where("responses.survey_type = '" ~ survey_type ~ "' and responses.nps_category = 'detractor'") }}
+                as {{ survey_type }}_mentioning_detractors,
+        {% endfor -%}
         cast(count(*) as {{ dbt.type_bigint() }}) as mentions,
         {{ count_where('response_themes.is_tagged') }} as tagged_mentions,
-        {{ count_where('response_themes.is_keyword_match') }} as keyword_mentions,
-        {{ count_where("responses.nps_category = 'promoter'") }} as mentioning_promoters,
-        {{ count_where("responses.nps_category = 'detractor'") }} as mentioning_detractors
+        {{ count_where('response_themes.is_keyword_match') }} as keyword_mentions
     from response_themes
     inner join responses on response_themes.response_id = responses.response_id
-    group by responses.month, responses.survey_type, response_themes.theme
+    group by responses.month, response_themes.theme
 ),
 
 grid as (
-    {#- Every theme in every month and survey type with responses, so a month without mentions
-        shows 0 and the change from the previous month compares adjacent months. -#}
+    {#- Every theme in every month with responses, so a month without mentions shows 0 and the
+        change from the previous month compares adjacent months. -#}
     select
         month_totals.month,
-        month_totals.survey_type,
         themes.theme,
+        {% for survey_type in survey_types -%}
+            coalesce(theme_counts.{{ survey_type }}_mentions, 0) as {{ survey_type }}_mentions,
+            coalesce(theme_counts.{{ survey_type }}_mentioning_promoters, 0) as {{ survey_type }}_mentioning_promoters,
+            coalesce(theme_counts.{{ survey_type }}_mentioning_detractors, 0) as {{ survey_type }}_mentioning_detractors,
+            month_totals.{{ survey_type }}_responses - coalesce(theme_counts.{{ survey_type }}_mentions, 0)
+                as {{ survey_type }}_other_responses,
+            month_totals.{{ survey_type }}_promoters - coalesce(theme_counts.{{ survey_type }}_mentioning_promoters, 0)
+                as {{ survey_type }}_other_promoters,
+            month_totals.{{ survey_type }}_detractors - coalesce(theme_counts.{{ survey_type }}_mentioning_detractors, 0)
+                as {{ survey_type }}_other_detractors,
+        {% endfor -%}
         month_totals.responses,
         month_totals.comments,
         coalesce(theme_counts.mentions, 0) as mentions,
         coalesce(theme_counts.tagged_mentions, 0) as tagged_mentions,
-        coalesce(theme_counts.keyword_mentions, 0) as keyword_mentions,
-        coalesce(theme_counts.mentioning_promoters, 0) as mentioning_promoters,
-        coalesce(theme_counts.mentioning_detractors, 0) as mentioning_detractors,
-        month_totals.promoters - coalesce(theme_counts.mentioning_promoters, 0) as other_promoters,
-        month_totals.detractors - coalesce(theme_counts.mentioning_detractors, 0) as other_detractors,
-        month_totals.responses - coalesce(theme_counts.mentions, 0) as other_responses
+        coalesce(theme_counts.keyword_mentions, 0) as keyword_mentions
     from month_totals
     cross join themes
     left join theme_counts
-        on month_totals.month = theme_counts.month
-            and month_totals.survey_type = theme_counts.survey_type
+        on
+            month_totals.month = theme_counts.month
             and themes.theme = theme_counts.theme
 ),
 
 scored as (
     select
         month,
-        survey_type,
         theme,
         responses,
         comments,
         mentions,
         tagged_mentions,
         keyword_mentions,
-        case when comments > 0 then 1.0 * mentions / comments end as mention_share,
-        {{ nps('mentioning_promoters', 'mentioning_detractors', 'mentions') }} as mentioning_nps,
-        {{ nps_moe_95('mentioning_promoters', 'mentioning_detractors', 'mentions') }} as mentioning_nps_moe_95,
-        {{ nps('other_promoters', 'other_detractors', 'other_responses') }} as other_nps,
-        {{ nps_moe_95('other_promoters', 'other_detractors', 'other_responses') }} as other_nps_moe_95
+        {% for survey_type in survey_types -%}
+            {%- set mentioning = [
+                survey_type ~ '_mentioning_promoters',
+                survey_type ~ '_mentioning_detractors',
+                survey_type ~ '_mentions',
+            ] -%}
+            {%- set other = [
+                survey_type ~ '_other_promoters', survey_type ~ '_other_detractors', survey_type ~ '_other_responses'
+            ] -%}
+            {{ survey_type }}_mentions,
+            {{ survey_type }}_mentioning_promoters,
+            {{ survey_type }}_mentioning_detractors,
+            {{ nps(*mentioning) }}
+                as {{ survey_type }}_mentioning_nps,
+            {{ nps_moe_95(*mentioning) }}
+                as {{ survey_type }}_mentioning_nps_moe_95,
+            {{ nps(*other) }}
+                as {{ survey_type }}_other_nps,
+            {{ nps_moe_95(*other) }}
+                as {{ survey_type }}_other_nps_moe_95,
+        {% endfor -%}
+        case when comments > 0 then 1.0 * mentions / comments end as mention_share
     from grid
 ),
 
 with_previous as (
     select
         *,
-        mentioning_nps - other_nps as mentioning_nps_gap,
-        mentions - lag(mentions) over (partition by survey_type, theme order by month) as mentions_change,
-        mention_share - lag(mention_share) over (partition by survey_type, theme order by month)
-            as mention_share_change,
-        mentioning_nps - lag(mentioning_nps) over (partition by survey_type, theme order by month)
-            as mentioning_nps_change
+        {% for survey_type in survey_types -%}
+            {{ survey_type }}_mentioning_nps - {{ survey_type }}_other_nps as {{ survey_type }}_mentioning_nps_gap,
+            {{ survey_type }}_mentioning_nps - lag({{ survey_type }}_mentioning_nps) over (partition by theme order by month)
+                as {{ survey_type }}_mentioning_nps_change,
+        {% endfor -%}
+        mentions - lag(mentions) over (partition by theme order by month) as mentions_change,
+        mention_share - lag(mention_share) over (partition by theme order by month) as mention_share_change
     from scored
 )
 
