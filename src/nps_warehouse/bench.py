@@ -40,6 +40,10 @@ class BenchError(RuntimeError):
     """The benchmark cannot give an honest number (a build failed or the two sides disagree)."""
 
 
+# What the pii_salt macro hashes with when NPS_PII_SALT is unset.
+SAMPLE_SALT = "nps-sample-data"
+
+
 def sql_string(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
@@ -52,7 +56,7 @@ def floor_sql(
     if as_of:
         text = as_of if "T" in as_of or " " in as_of else f"{as_of}T23:59:59.999999"
         as_of_sql = f"cast(cast({sql_string(text)} as timestamptz) as timestamp)"
-    salt = os.environ.get("NPS_PII_SALT", "") if pii_salt is None else pii_salt
+    salt = (os.environ.get("NPS_PII_SALT") or SAMPLE_SALT) if pii_salt is None else pii_salt
     values = {
         "{raw_dir}": sql_string(str(Path(raw_dir).resolve())),
         "{seed_dir}": sql_string(str(project_dir / "seeds")),

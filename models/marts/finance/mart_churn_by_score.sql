@@ -44,10 +44,56 @@ by_category as (
     group by nps_category
 ),
 
-groups as (
+score_grid as (
+    {#- Every score 0–10 and every category gets its row, with zero counts when nobody gave it. -#}
+    {%- for value in range(11) %}
+        select {{ value }} as score
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
+    {%- endfor %}
+),
+
+group_grid as (
+    select
+        cast(score as {{ dbt.type_string() }}) as score_group,
+        'score' as group_type,
+        score,
+        {{ nps_category('score') }} as nps_category
+    from score_grid
+    union all
+    select distinct
+        {{ nps_category('score') }} as score_group,
+        'category' as group_type,
+        cast(null as {{ dbt.type_bigint() }}) as score,
+        {{ nps_category('score') }} as nps_category
+    from score_grid
+),
+
+counted as (
     select * from by_score
     union all
     select * from by_category
+),
+
+groups as (
+    select
+        group_grid.score_group,
+        group_grid.group_type,
+        group_grid.score,
+        group_grid.nps_category,
+        {%- for h in horizons %}
+            coalesce(counted.responses_eligible_{{ h }}d, 0) as responses_eligible_{{ h }}d,
+            coalesce(counted.churned_within_{{ h }}d, 0) as churned_within_{{ h }}d,
+        {%- endfor %}
+        coalesce(counted.responses, 0) as responses,
+        coalesce(counted.churned_by_as_of, 0) as churned_by_as_of,
+        counted.median_days_to_churn
+    from group_grid
+    left join counted
+        on
+            group_grid.group_type = counted.group_type
+            and group_grid.score_group = counted.score_group
 ),
 
 rated as (
