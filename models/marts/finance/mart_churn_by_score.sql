@@ -1,5 +1,15 @@
 {#- Churn after a response, by the score given and by category, as of the build date. -#}
 {%- set horizons = [90, 180, 365] -%}
+{#- The same measures for a score and for a category (a median cannot be rolled up from scores). -#}
+{%- set churn_measures -%}
+    {%- for h in horizons %}
+        {{ count_where('is_eligible_' ~ h ~ 'd') }} as responses_eligible_{{ h }}d,
+        {{ count_where('is_churned_within_' ~ h ~ 'd') }} as churned_within_{{ h }}d,
+    {%- endfor %}
+        cast(count(*) as {{ dbt.type_bigint() }}) as responses,
+        {{ count_where('days_to_churn is not null') }} as churned_by_as_of,
+        {{ percentile_cont_value('days_to_churn', 0.5) }} as median_days_to_churn
+{%- endset -%}
 with
 
 outcomes as (
@@ -16,13 +26,7 @@ by_score as (
         'score' as group_type,
         score,
         nps_category,
-        {%- for h in horizons %}
-            {{ count_where('is_eligible_' ~ h ~ 'd') }} as responses_eligible_{{ h }}d,
-            {{ count_where('is_churned_within_' ~ h ~ 'd') }} as churned_within_{{ h }}d,
-        {%- endfor %}
-        cast(count(*) as {{ dbt.type_bigint() }}) as responses,
-        {{ count_where('days_to_churn is not null') }} as churned_by_as_of,
-        {{ percentile_cont_value('days_to_churn', 0.5) }} as median_days_to_churn
+        {{ churn_measures }}
     from outcomes
     group by score, nps_category
 ),
@@ -33,13 +37,7 @@ by_category as (
         'category' as group_type,
         cast(null as {{ dbt.type_bigint() }}) as score,
         nps_category,
-        {%- for h in horizons %}
-            {{ count_where('is_eligible_' ~ h ~ 'd') }} as responses_eligible_{{ h }}d,
-            {{ count_where('is_churned_within_' ~ h ~ 'd') }} as churned_within_{{ h }}d,
-        {%- endfor %}
-        cast(count(*) as {{ dbt.type_bigint() }}) as responses,
-        {{ count_where('days_to_churn is not null') }} as churned_by_as_of,
-        {{ percentile_cont_value('days_to_churn', 0.5) }} as median_days_to_churn
+        {{ churn_measures }}
     from outcomes
     group by nps_category
 ),
