@@ -118,18 +118,16 @@
 
 {% macro pii_salt() %}
     {#- NPS_PII_SALT. Unset, a landing folder marked as sample data (the _SAMPLE_DATA file that
-        nps-generate writes) uses the public salt 'nps-sample-data'; any other folder does too, with a
-        warning, or stops with what to do when NPS_PII_SALT_REQUIRED is true. -#}
+        nps-generate writes) uses the public salt 'nps-sample-data'; any other folder stops the
+        build with what to do, so real addresses are never hashed with a public salt. -#}
     {%- set salt = env_var('NPS_PII_SALT', '') -%}
     {%- if salt == '' and execute and not landing_is_sample() -%}
-    {%- set message = "NPS_PII_SALT is not set. Emails and names are stored only as salted hashes; set a "
-        ~ "secret salt (e.g. `export NPS_PII_SALT=$(openssl rand -hex 16)`) and keep it for every build "
-        ~ "so the hashes stay joinable. Only sample data (a landing folder with the _SAMPLE_DATA file "
-        ~ "that nps-generate writes) is meant to build without one. Landing folder: " ~ landing_dir() -%}
-    {%- if env_var('NPS_PII_SALT_REQUIRED', 'false') | trim | lower in ['1', 'true', 'yes'] -%}
-    {{ exceptions.raise_compiler_error(message) }}
-    {%- endif -%}
-    {%- do exceptions.warn(message ~ " Hashing with the public sample salt; set NPS_PII_SALT_REQUIRED=true to make this an error.") -%}
+    {{ exceptions.raise_compiler_error(
+        "NPS_PII_SALT is not set. Emails and names are stored only as salted hashes, so real data "
+        ~ "needs a secret salt: set one (e.g. `export NPS_PII_SALT=$(openssl rand -hex 16)`) and keep "
+        ~ "it for every build so the hashes stay joinable. Only sample data (a landing folder with the "
+        ~ "_SAMPLE_DATA file that nps-generate writes) builds without one. Landing folder: "
+        ~ landing_dir()) }}
     {%- endif -%}
     {{ return(salt if salt != '' else 'nps-sample-data') }}
 {% endmacro %}

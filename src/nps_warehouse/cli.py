@@ -61,28 +61,16 @@ class SetupError(RuntimeError):
     """Something to set before building; the message says what."""
 
 
-def salt_required() -> bool:
-    """Whether a missing NPS_PII_SALT stops the build (NPS_PII_SALT_REQUIRED=true) or only warns."""
-    return os.environ.get("NPS_PII_SALT_REQUIRED", "").strip().lower() in ("1", "true", "yes")
-
-
 def check_pii_salt(raw_dir: Path) -> None:
-    """Without NPS_PII_SALT, outside sample data: a warning, or an error when required."""
+    """Without NPS_PII_SALT, only sample data builds; any other landing folder stops here."""
     if os.environ.get("NPS_PII_SALT") or (raw_dir / SAMPLE_MARKER).is_file():
         return
-    message = (
-        "NPS_PII_SALT is not set. Emails and names are stored only as salted hashes; set a secret "
-        "salt (e.g. `export NPS_PII_SALT=$(openssl rand -hex 16)`) and keep it for every build so "
-        f"the hashes stay joinable. Only sample data (a landing folder with the {SAMPLE_MARKER} "
-        f"file that nps-generate writes) is meant to build without one. Landing folder: {raw_dir}"
-    )
-    if salt_required():
-        raise SetupError(message)
-    print(
-        f"WARNING: {message}\nBuilding with the public sample salt, which does not protect real "
-        "addresses; set NPS_PII_SALT_REQUIRED=true to make this an error.",
-        file=sys.stderr,
-        flush=True,
+    raise SetupError(
+        "NPS_PII_SALT is not set. Emails and names are stored only as salted hashes, so real data "
+        "needs a secret salt: set one (e.g. `export NPS_PII_SALT=$(openssl rand -hex 16)`) and "
+        "keep it for every build so the hashes stay joinable. Only sample data (a landing folder "
+        f"with the {SAMPLE_MARKER} file that nps-generate writes) builds without one. "
+        f"Landing folder: {raw_dir}"
     )
 
 

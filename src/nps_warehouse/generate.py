@@ -1674,8 +1674,8 @@ def generate(
         write_table(pa.concat_tables(manifests), out / MANIFEST_NAME)
     (out / SAMPLE_MARKER).write_text(
         f"Synthetic sample data written by nps-generate (seed {seed}, scale {scale}): no real\n"
-        "people. Builds of this folder\n"
-        "may hash emails and names with the public sample salt when NPS_PII_SALT is unset.\n"
+        "people. Builds of this folder hash emails and names with the public sample salt\n"
+        "when NPS_PII_SALT is unset; without this file, a build needs NPS_PII_SALT.\n"
         "Delete this file before putting real exports here.\n"
     )
     return counts

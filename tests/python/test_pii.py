@@ -106,29 +106,20 @@ def test_sample_data_is_hashed_with_the_public_sample_salt(sample_build):
     assert hashes == [expected]
 
 
-def test_real_data_without_a_salt_warns_and_builds(tmp_path):
-    """Unset, the salt only warns by default: a landing folder written to the contract builds."""
+def test_real_data_without_a_salt_stops_with_what_to_do(tmp_path):
+    """Unset, the salt stops a build of anything but sample data, before any check runs."""
     raw = tmp_path / "raw"
     shutil.copytree(PROJECT_DIR / "tests" / "fixtures" / "landing_header_only", raw)
     build = run_build(raw, tmp_path / "build", env={"NPS_PII_SALT": None})
-    assert build.returncode == 0, build.output[-3000:]
-    assert "WARNING: NPS_PII_SALT is not set" in build.output
-    assert "NPS_PII_SALT_REQUIRED=true" in build.output
-
-
-def test_real_data_without_a_required_salt_stops_with_what_to_do(tmp_path):
-    raw = tmp_path / "raw"
-    shutil.copytree(PROJECT_DIR / "tests" / "fixtures" / "landing_header_only", raw)
-    build = run_build(
-        raw, tmp_path / "build", env={"NPS_PII_SALT": None, "NPS_PII_SALT_REQUIRED": "true"}
-    )
     assert build.returncode == 1
     assert "NPS_PII_SALT is not set" in build.output
     assert "export NPS_PII_SALT=" in build.output
+    assert "Landing checks" not in build.output
     assert "Traceback" not in build.output
+    assert not (tmp_path / "build" / "nps.duckdb").exists()
 
 
-def test_dbt_alone_without_a_required_salt_stops_too(tmp_path):
+def test_dbt_alone_without_a_salt_stops_too(tmp_path):
     """The macro guards the same rule for whoever runs dbt directly."""
     raw = tmp_path / "raw"
     shutil.copytree(PROJECT_DIR / "tests" / "fixtures" / "landing_header_only", raw)
@@ -137,7 +128,6 @@ def test_dbt_alone_without_a_required_salt_stops_too(tmp_path):
         "NPS_DUCKDB_PATH": str(tmp_path / "nps.duckdb"),
         "DBT_TARGET_PATH": str(tmp_path / "target"),
         "DBT_LOG_PATH": str(tmp_path / "logs"),
-        "NPS_PII_SALT_REQUIRED": "true",
     }
     completed = subprocess.run(
         [str(Path(sys.executable).with_name("dbt")), "compile", "--select", "base_crm__contacts_validated",

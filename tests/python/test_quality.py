@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 import yaml
 from conftest import PROJECT_DIR
@@ -154,8 +155,20 @@ def test_freshness_volume_and_cadence_tests_warn_with_the_offenders(sample_build
     """On the sample they pass (see test_build); with strict settings each one warns, naming
     what is late, the odd days or the contacts, and the build still succeeds (warn level)."""
     shutil.copy(sample_build.duckdb_path, tmp_path / "nps.duckdb")
+    with duckdb.connect(str(tmp_path / "nps.duckdb")) as connection:
+        # Exports a year older than as_of: every entity is past its warn_after.
+        for table in (
+            "stg_crm__accounts",
+            "base_crm__contacts_validated",
+            "stg_survey__invitations",
+            "stg_survey__responses",
+            "stg_support__tickets",
+            "stg_loop__followups",
+        ):
+            connection.execute(
+                f"update staging.{table} set updated_at = updated_at - interval 365 day"
+            )  # fmt: skip
     strict = {
-        "freshness_warn_after_days": dict.fromkeys(LANDING_CONTRACT, -1),
         "volume_band": 0.01,
         "survey_min_gap_days": 60,
         "survey_cycle_days": 20,
@@ -182,3 +195,52 @@ def test_freshness_volume_and_cadence_tests_warn_with_the_offenders(sample_build
         ).fetchone()[0]
     assert stale == len(LANDING_CONTRACT)
     assert too_soon > 0
+
+
+def source_freshness(build, work_dir: Path, *args: str) -> tuple[subprocess.CompletedProcess, dict]:
+    """`dbt source freshness` on a copy of a built warehouse: the run and its status per entity."""
+    work_dir.mkdir(parents=True, exist_ok=True)
+    completed = subprocess.run(
+        [str(Path(sys.executable).with_name("dbt")), "source", "freshness", "--profiles-dir",
+         "profiles", *args],
+        cwd=PROJECT_DIR, capture_output=True, text=True, check=False,
+        env={**os.environ, "NPS_RAW_DIR": str(build.raw_dir),
+             "NPS_DUCKDB_PATH": str(work_dir / "nps.duckdb"),
+             "DBT_TARGET_PATH": str(work_dir / "target"), "DBT_LOG_PATH": str(work_dir / "logs")},
+    )  # fmt: skip
+    sources = work_dir / "target" / "sources.json"
+    results = json.loads(sources.read_text())["results"] if sources.is_file() else []
+    return completed, {result["unique_id"].split(".")[-1]: result for result in results}
+
+
+def test_source_freshness_is_measured_against_as_of_not_the_clock(sample_build, tmp_path):
+    """Against the build's as_of the sample is fresh, whatever today's date; a later as_of makes
+    the daily entities (warn_after 7 or 14 days) stale and leaves the CRM (90 days) fresh."""
+    shutil.copy(sample_build.duckdb_path, tmp_path / "nps.duckdb")
+    as_of = sample_build.query("select as_of_at from intermediate.int_build_as_of").as_of_at[0]
+    completed, results = source_freshness(sample_build, tmp_path)
+    assert completed.returncode == 0, completed.stdout[-3000:]
+    assert set(results) == set(LANDING_CONTRACT)
+    assert {result["status"] for result in results.values()} == {"pass"}
+    assert {result["snapshotted_at"][:19] for result in results.values()} == {
+        as_of.strftime("%Y-%m-%dT%H:%M:%S")
+    }
+    later = (as_of + pd.Timedelta(days=32)).strftime("%Y-%m-%d")
+    completed, results = source_freshness(sample_build, tmp_path, "--vars", f"{{as_of: {later}}}")
+    assert completed.returncode == 0, completed.stdout[-3000:]
+    assert {name: result["status"] for name, result in results.items()} == {
+        "crm_accounts": "pass",
+        "crm_contacts": "pass",
+        "survey_invitations": "warn",
+        "survey_responses": "warn",
+        "support_tickets": "warn",
+        "loop_followups": "warn",
+    }
+
+
+def test_source_freshness_before_any_build_says_what_to_do(sample_build, tmp_path):
+    completed, _ = source_freshness(sample_build, tmp_path / "unbuilt")
+    assert completed.returncode != 0
+    assert "measured against the build's as_of, not the clock" in completed.stdout
+    assert "--vars '{as_of:" in completed.stdout
+    assert "Traceback" not in completed.stdout + completed.stderr
