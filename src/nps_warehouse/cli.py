@@ -92,7 +92,10 @@ def main(argv: list[str] | None = None) -> int:
                 generate(raw_dir, seed=args.seed, scale=args.scale)
             check_pii_salt(raw_dir)
             print("Landing checks (Great Expectations) ...", flush=True)
-            for note in quality.check_landing(raw_dir, project_dir):
+            checked = quality.check_landing(
+                raw_dir, project_dir, progress=lambda line: print(f"  {line}", flush=True)
+            )
+            for note in checked:
                 print(f"  {note}", flush=True)
             duckdb_path.parent.mkdir(parents=True, exist_ok=True)
             command = ["build"]

@@ -71,14 +71,28 @@ def landing_with_scores(root, scores):
     return root
 
 
+def stored_results(gx_root: Path, suite: str) -> tuple[int, int]:
+    """(validation results stored, Data Docs pages) of one suite."""
+    uncommitted = gx_root / "gx" / "uncommitted"
+    results = list((uncommitted / "validations" / suite).rglob("*.json"))
+    pages = list((uncommitted / "data_docs" / "local_site" / "validations" / suite).rglob("*.html"))
+    return len(results), len(pages)
+
+
 def test_counts_add_up_over_bounded_batches(tmp_path, config):
     """Batches of 3 rows give the same totals as one batch: nothing is held whole."""
     raw = landing_with_scores(tmp_path / "raw", ["1", "11", "x", "5", "", "7.5", "10"] * 3)
     config(batch_rows=3, max_bad_share=1.0)
-    small = quality.check_landing(raw, PROJECT_DIR)
+    progress = []
+    small = quality.check_landing(raw, PROJECT_DIR, progress=progress.append)
+    assert stored_results(tmp_path, "landing_survey_responses") == (7, 7)
     config(batch_rows=100000, max_bad_share=1.0)
     large = quality.check_landing(raw, PROJECT_DIR)
+    # each run replaces the previous run's results and pages: one batch now, not 7 + 1
+    assert stored_results(tmp_path, "landing_survey_responses") == (1, 1)
     assert small[:-1] == large[:-1]
+    assert "survey_responses: 21 rows in 1 file(s) checked" in "\n".join(progress)
+    assert len(progress) == len(LANDING_CONTRACT)
     assert any("9 of 21 rows (42.9%) fail 'score parses'" in line for line in small)
     assert any("3 of 21 rows (14.3%) fail 'score is present'" in line for line in small)
 
