@@ -49,3 +49,20 @@
     {%- endif -%}
     {{ return('(select max(as_of_at) from ' ~ built ~ ')') }}
 {% endmacro %}
+
+
+{% macro source_freshness_days() %}
+    {#- Each landing entity's freshness.warn_after (its source's yml) in days, from the graph;
+        an entity without one stops the build. Empty at parse time. -#}
+    {%- set days = {} -%}
+    {%- if execute -%}
+    {%- for node in graph.sources.values() if node.package_name == project_name -%}
+    {%- set warn_after = node.freshness.warn_after -%}
+    {%- if warn_after is none or warn_after.count is none -%}
+    {{ exceptions.raise_compiler_error("Source " ~ node.source_name ~ "." ~ node.name ~ " has no freshness.warn_after in its yml.") }}
+    {%- endif -%}
+    {%- do days.update({node.name: warn_after.count * {'minute': 1 / 1440, 'hour': 1 / 24, 'day': 1}[warn_after.period]}) -%}
+    {%- endfor -%}
+    {%- endif -%}
+    {{ return(days) }}
+{% endmacro %}

@@ -2,16 +2,7 @@
 {#- Freshness relative to as_of (warn), in every build: an entity whose newest staged updated_at
     is older than as_of minus its source's freshness.warn_after (the sources' yml, the same
     thresholds `dbt source freshness` uses). Returns the stale entities. -#}
-{%- set thresholds = {} -%}
-{%- if execute -%}
-{%- for node in graph.sources.values() if node.package_name == project_name -%}
-{%- set warn_after = node.freshness.warn_after -%}
-{%- if warn_after is none or warn_after.count is none -%}
-    {{ exceptions.raise_compiler_error("Source " ~ node.source_name ~ "." ~ node.name ~ " has no freshness.warn_after in its yml.") }}
-{%- endif -%}
-{%- do thresholds.update({node.name: warn_after.count * {'minute': 1 / 1440, 'hour': 1 / 24, 'day': 1}[warn_after.period]}) -%}
-{%- endfor -%}
-{%- endif -%}
+{%- set thresholds = source_freshness_days() -%}
 {%- set entities = [
     ('crm_accounts', 'stg_crm__accounts'),
     ('crm_contacts', 'base_crm__contacts_validated'),
