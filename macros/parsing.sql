@@ -91,17 +91,37 @@
 {% endmacro %}
 
 
-{% macro landing_values_json(columns, hashed=[]) %}
+{% macro landing_values_json(columns, hashed=[], prefix='') %}
     {#- The raw text of a landing row as a JSON object, built with portable string functions so a
         quarantined row keeps what arrived. Columns named in `hashed` (personal data) are kept
-        only as their pii_hash. -#}
+        only as their pii_hash. Each value is read from the column `prefix ~ column`. -#}
     '{' ||
     {%- for column in columns %}
-    {%- set value = pii_hash(column) if column in hashed else json_escape(column) %}
+    {%- set value = pii_hash(prefix ~ column) if column in hashed else json_escape(prefix ~ column) %}
     '"{{ column }}":' || coalesce('"' || {{ value }} || '"', 'null')
     {%- if not loop.last %} || ',' ||{% endif %}
     {%- endfor %}
     || '}'
+{% endmacro %}
+
+
+{% macro landing_raw_columns(entity) %}
+    {#- The landing row's text columns, carried through a validated model as _raw_<column> so
+        quarantined_raw_values can build raw_values at the end, for quarantined rows only. -#}
+    {%- for column in landing_contract()[entity] %}
+    landing.{{ column }} as _raw_{{ column }},
+    {%- endfor %}
+{% endmacro %}
+
+
+{% macro quarantined_raw_values(entity, hashed=[]) %}
+    {#- raw_values (landing_values_json of the _raw_ columns) where row_status is quarantined, else
+        null: only audit.quarantine_rows reads it, and building JSON for every row was half the
+        cost of the largest staging models. -#}
+    case
+        when row_status = 'quarantined'
+            then {{ landing_values_json(landing_contract()[entity], hashed=hashed, prefix='_raw_') }}
+    end
 {% endmacro %}
 
 

@@ -16,7 +16,7 @@ typed as (
         landing._file_name,
         landing._row_number,
         landing._read_problem,
-        {{ landing_values_json(landing_contract()['crm_accounts']) }} as raw_values,
+        {{ landing_raw_columns('crm_accounts') }}
         {{ clean_text('landing.account_id') }} as account_id,
         {{ clean_text('landing.account_name') }} as account_name,
         {{ normalise_enum('landing.industry') }} as industry,
@@ -59,11 +59,45 @@ checked as (
     left join fx_rates on typed.currency_code = fx_rates.currency_code
 ),
 
-outcome as (
+decided as (
     select
         checked.*,
         {{ row_outcome('account_id') }}
     from checked
+),
+
+published as (
+    {#- The table's columns: the raw text only where a row is quarantined (audit.quarantine_rows). -#}
+    select
+        _file_name,
+        _row_number,
+        _read_problem,
+        {{ quarantined_raw_values('crm_accounts') }} as raw_values,
+        account_id,
+        account_name,
+        industry,
+        region,
+        country,
+        plan,
+        employee_count_text,
+        employee_count,
+        arr_text,
+        arr_amount,
+        currency_code,
+        contract_start_date_text,
+        contract_start_date,
+        renewal_date_text,
+        renewal_date,
+        churned_at_text,
+        churned_at,
+        churn_reason,
+        updated_at_text,
+        updated_at,
+        version_rank,
+        row_problem,
+        quarantine_reason,
+        row_status
+    from decided
 )
 
-select * from outcome
+select * from published

@@ -21,7 +21,7 @@ typed as (
         landing._file_name,
         landing._row_number,
         landing._read_problem,
-        {{ landing_values_json(landing_contract()['crm_contacts'], hashed=['email', 'full_name']) }} as raw_values,
+        {{ landing_raw_columns('crm_contacts') }}
         {{ clean_text('landing.contact_id') }} as contact_id,
         {{ clean_text('landing.account_id') }} as account_id,
         {{ pii_hash('landing.email') }} as email_hash,
@@ -50,11 +50,35 @@ checked as (
     left join accounts on typed.account_id = accounts.account_id
 ),
 
-outcome as (
+decided as (
     select
         checked.*,
         {{ row_outcome('contact_id') }}
     from checked
+),
+
+published as (
+    {#- The table's columns: the raw text only where a row is quarantined (audit.quarantine_rows). -#}
+    select
+        _file_name,
+        _row_number,
+        _read_problem,
+        {{ quarantined_raw_values('crm_contacts', hashed=['email', 'full_name']) }} as raw_values,
+        contact_id,
+        account_id,
+        email_hash,
+        role_text,
+        role,
+        job_title,
+        created_at_text,
+        created_at,
+        updated_at_text,
+        updated_at,
+        version_rank,
+        row_problem,
+        quarantine_reason,
+        row_status
+    from decided
 )
 
-select * from outcome
+select * from published

@@ -21,7 +21,7 @@ typed as (
         landing._file_name,
         landing._row_number,
         landing._read_problem,
-        {{ landing_values_json(landing_contract()['loop_followups']) }} as raw_values,
+        {{ landing_raw_columns('loop_followups') }}
         {{ clean_text('landing.followup_id') }} as followup_id,
         {{ clean_text('landing.response_id') }} as response_id,
         {{ clean_text('landing.owner') }} as owner,
@@ -48,11 +48,34 @@ checked as (
     left join responses on typed.response_id = responses.response_id
 ),
 
-outcome as (
+decided as (
     select
         checked.*,
         {{ row_outcome('followup_id') }}
     from checked
+),
+
+published as (
+    {#- The table's columns: the raw text only where a row is quarantined (audit.quarantine_rows). -#}
+    select
+        _file_name,
+        _row_number,
+        _read_problem,
+        {{ quarantined_raw_values('loop_followups') }} as raw_values,
+        followup_id,
+        response_id,
+        owner,
+        action,
+        outcome,
+        followed_up_at_text,
+        followed_up_at,
+        updated_at_text,
+        updated_at,
+        version_rank,
+        row_problem,
+        quarantine_reason,
+        row_status
+    from decided
 )
 
-select * from outcome
+select * from published

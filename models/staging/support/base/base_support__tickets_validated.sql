@@ -20,7 +20,7 @@ typed as (
         landing._file_name,
         landing._row_number,
         landing._read_problem,
-        {{ landing_values_json(landing_contract()['support_tickets']) }} as raw_values,
+        {{ landing_raw_columns('support_tickets') }}
         {{ clean_text('landing.ticket_id') }} as ticket_id,
         {{ clean_text('landing.account_id') }} as account_id,
         {{ clean_text('landing.requester_contact_id') }} as requester_contact_id,
@@ -64,11 +64,44 @@ checked as (
     left join accounts on typed.account_id = accounts.account_id
 ),
 
-outcome as (
+decided as (
     select
         checked.*,
         {{ row_outcome('ticket_id') }}
     from checked
+),
+
+published as (
+    {#- The table's columns: the raw text only where a row is quarantined (audit.quarantine_rows). -#}
+    select
+        _file_name,
+        _row_number,
+        _read_problem,
+        {{ quarantined_raw_values('support_tickets') }} as raw_values,
+        ticket_id,
+        account_id,
+        requester_contact_id,
+        category,
+        priority,
+        channel,
+        status,
+        created_at_text,
+        created_at,
+        first_response_at_text,
+        first_response_at,
+        solved_at_text,
+        solved_at,
+        reopened_count_text,
+        reopened_count,
+        downtime_minutes_text,
+        downtime_minutes,
+        updated_at_text,
+        updated_at,
+        version_rank,
+        row_problem,
+        quarantine_reason,
+        row_status
+    from decided
 )
 
-select * from outcome
+select * from published

@@ -20,7 +20,7 @@ typed as (
         landing._file_name,
         landing._row_number,
         landing._read_problem,
-        {{ landing_values_json(landing_contract()['survey_invitations']) }} as raw_values,
+        {{ landing_raw_columns('survey_invitations') }}
         {{ clean_text('landing.invitation_id') }} as invitation_id,
         {{ clean_text('landing.campaign_id') }} as campaign_id,
         {{ clean_text('landing.contact_id') }} as contact_id,
@@ -50,11 +50,36 @@ checked as (
     left join contacts on typed.contact_id = contacts.contact_id
 ),
 
-outcome as (
+decided as (
     select
         checked.*,
         {{ row_outcome('invitation_id') }}
     from checked
+),
+
+published as (
+    {#- The table's columns: the raw text only where a row is quarantined (audit.quarantine_rows). -#}
+    select
+        _file_name,
+        _row_number,
+        _read_problem,
+        {{ quarantined_raw_values('survey_invitations') }} as raw_values,
+        invitation_id,
+        campaign_id,
+        contact_id,
+        survey_type_text,
+        survey_type,
+        trigger_ticket_id,
+        channel,
+        sent_at_text,
+        sent_at,
+        updated_at_text,
+        updated_at,
+        version_rank,
+        row_problem,
+        quarantine_reason,
+        row_status
+    from decided
 )
 
-select * from outcome
+select * from published
