@@ -125,6 +125,26 @@
 {% endmacro %}
 
 
+{% macro validated_columns(entity, columns, hashed=[]) %}
+    {#- The select list of a base_*_validated table, from its final CTE: the row's file, position
+        and read problem, raw_values (quarantined rows only), the entity's typed `columns`, then
+        updated_at and the row's fate (version_rank, row_problem, quarantine_reason, row_status). -#}
+    _file_name,
+    _row_number,
+    _read_problem,
+    {{ quarantined_raw_values(entity, hashed=hashed) }} as raw_values,
+    {%- for column in columns %}
+    {{ column }},
+    {%- endfor %}
+    updated_at_text,
+    updated_at,
+    version_rank,
+    row_problem,
+    quarantine_reason,
+    row_status
+{% endmacro %}
+
+
 {% macro pii_hash(column) %}
     {#- A stable, salted hash of personal text (emails, names) so it can still join without
         travelling in clear text: md5 of the salt and the lower-cased, trimmed value; null stays null.

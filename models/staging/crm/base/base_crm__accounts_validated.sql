@@ -67,36 +67,32 @@ decided as (
 ),
 
 published as (
-    {#- The table's columns: the raw text only where a row is quarantined (audit.quarantine_rows). -#}
+    {#- The table's columns (validated_columns): where the row came from, its raw text where it is
+        quarantined, the typed columns below, updated_at and the row's fate. -#}
     select
-        _file_name,
-        _row_number,
-        _read_problem,
-        {{ quarantined_raw_values('crm_accounts') }} as raw_values,
-        account_id,
-        account_name,
-        industry,
-        region,
-        country,
-        plan,
-        employee_count_text,
-        employee_count,
-        arr_text,
-        arr_amount,
-        currency_code,
-        contract_start_date_text,
-        contract_start_date,
-        renewal_date_text,
-        renewal_date,
-        churned_at_text,
-        churned_at,
-        churn_reason,
-        updated_at_text,
-        updated_at,
-        version_rank,
-        row_problem,
-        quarantine_reason,
-        row_status
+        {{ validated_columns(
+            'crm_accounts',
+            [
+                'account_id',
+                'account_name',
+                'industry',
+                'region',
+                'country',
+                'plan',
+                'employee_count_text',
+                'employee_count',
+                'arr_text',
+                'arr_amount',
+                'currency_code',
+                'contract_start_date_text',
+                'contract_start_date',
+                'renewal_date_text',
+                'renewal_date',
+                'churned_at_text',
+                'churned_at',
+                'churn_reason',
+            ],
+        ) }}
     from decided
 )
 

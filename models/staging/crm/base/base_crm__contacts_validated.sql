@@ -58,26 +58,23 @@ decided as (
 ),
 
 published as (
-    {#- The table's columns: the raw text only where a row is quarantined (audit.quarantine_rows). -#}
+    {#- The table's columns (validated_columns): where the row came from, its raw text where it is
+        quarantined, the typed columns below, updated_at and the row's fate. -#}
     select
-        _file_name,
-        _row_number,
-        _read_problem,
-        {{ quarantined_raw_values('crm_contacts', hashed=['email', 'full_name']) }} as raw_values,
-        contact_id,
-        account_id,
-        email_hash,
-        role_text,
-        role,
-        job_title,
-        created_at_text,
-        created_at,
-        updated_at_text,
-        updated_at,
-        version_rank,
-        row_problem,
-        quarantine_reason,
-        row_status
+        {{ validated_columns(
+            'crm_contacts',
+            [
+                'contact_id',
+                'account_id',
+                'email_hash',
+                'role_text',
+                'role',
+                'job_title',
+                'created_at_text',
+                'created_at',
+            ],
+            hashed=['email', 'full_name'],
+        ) }}
     from decided
 )
 

@@ -56,25 +56,21 @@ decided as (
 ),
 
 published as (
-    {#- The table's columns: the raw text only where a row is quarantined (audit.quarantine_rows). -#}
+    {#- The table's columns (validated_columns): where the row came from, its raw text where it is
+        quarantined, the typed columns below, updated_at and the row's fate. -#}
     select
-        _file_name,
-        _row_number,
-        _read_problem,
-        {{ quarantined_raw_values('loop_followups') }} as raw_values,
-        followup_id,
-        response_id,
-        owner,
-        action,
-        outcome,
-        followed_up_at_text,
-        followed_up_at,
-        updated_at_text,
-        updated_at,
-        version_rank,
-        row_problem,
-        quarantine_reason,
-        row_status
+        {{ validated_columns(
+            'loop_followups',
+            [
+                'followup_id',
+                'response_id',
+                'owner',
+                'action',
+                'outcome',
+                'followed_up_at_text',
+                'followed_up_at',
+            ],
+        ) }}
     from decided
 )
 

@@ -72,35 +72,31 @@ decided as (
 ),
 
 published as (
-    {#- The table's columns: the raw text only where a row is quarantined (audit.quarantine_rows). -#}
+    {#- The table's columns (validated_columns): where the row came from, its raw text where it is
+        quarantined, the typed columns below, updated_at and the row's fate. -#}
     select
-        _file_name,
-        _row_number,
-        _read_problem,
-        {{ quarantined_raw_values('support_tickets') }} as raw_values,
-        ticket_id,
-        account_id,
-        requester_contact_id,
-        category,
-        priority,
-        channel,
-        status,
-        created_at_text,
-        created_at,
-        first_response_at_text,
-        first_response_at,
-        solved_at_text,
-        solved_at,
-        reopened_count_text,
-        reopened_count,
-        downtime_minutes_text,
-        downtime_minutes,
-        updated_at_text,
-        updated_at,
-        version_rank,
-        row_problem,
-        quarantine_reason,
-        row_status
+        {{ validated_columns(
+            'support_tickets',
+            [
+                'ticket_id',
+                'account_id',
+                'requester_contact_id',
+                'category',
+                'priority',
+                'channel',
+                'status',
+                'created_at_text',
+                'created_at',
+                'first_response_at_text',
+                'first_response_at',
+                'solved_at_text',
+                'solved_at',
+                'reopened_count_text',
+                'reopened_count',
+                'downtime_minutes_text',
+                'downtime_minutes',
+            ],
+        ) }}
     from decided
 )
 

@@ -75,28 +75,24 @@ decided as (
 ),
 
 published as (
-    {#- The table's columns: the raw text only where a row is quarantined (audit.quarantine_rows). -#}
+    {#- The table's columns (validated_columns): where the row came from, its raw text where it is
+        quarantined, the typed columns below, updated_at and the row's fate. -#}
     select
-        _file_name,
-        _row_number,
-        _read_problem,
-        {{ quarantined_raw_values('survey_responses') }} as raw_values,
-        response_id,
-        invitation_id,
-        campaign_id,
-        contact_id,
-        score_text,
-        score,
-        comment,
-        tags,
-        responded_at_text,
-        responded_at,
-        updated_at_text,
-        updated_at,
-        version_rank,
-        row_problem,
-        quarantine_reason,
-        row_status
+        {{ validated_columns(
+            'survey_responses',
+            [
+                'response_id',
+                'invitation_id',
+                'campaign_id',
+                'contact_id',
+                'score_text',
+                'score',
+                'comment',
+                'tags',
+                'responded_at_text',
+                'responded_at',
+            ],
+        ) }}
     from decided
 )
 
