@@ -68,3 +68,10 @@
         at the timestamp `at`. -#}
     ({{ versions }}.valid_from is null or {{ versions }}.valid_from <= {{ at }}) and ({{ versions }}.valid_to is null or {{ at }} < {{ versions }}.valid_to)
 {%- endmacro %}
+
+
+{% macro unless_problem(column, problem_column=none) %}
+    {#- The typed value of `column`, or null where its value problem (`<column>_problem`, or
+        `problem_column`) is set: a value that does not parse is dropped, never its row. -#}
+    case when {{ problem_column or column ~ '_problem' }} is null then {{ column }} end
+{%- endmacro %}

@@ -26,6 +26,7 @@ response_tickets as (
         coalesce(tickets.requester_contact_id = responses.contact_id, false) as is_contact_ticket,
         tickets.is_sla_breached,
         tickets.is_reopened,
+        tickets.has_unusable_values,
         tickets.created_at,
         responses.responded_at
     from responses

@@ -48,6 +48,12 @@ def format_summary(summary: dict) -> str:
         ),
         f"  quarantined rows    {summary['quarantined_rows']:,}",
     ]
+    unusable = summary.get("unusable_values") or 0
+    if unusable:
+        lines.insert(
+            len(lines) - 1,
+            f"  unusable values     {unusable:,} (rows staged, values null: audit.value_problems)",
+        )
     for entity, reason, rows in summary["quarantine"][:8]:
         lines.append(f"    {rows:>6,}  {entity}: {reason}")
     if len(summary["quarantine"]) > 8:

@@ -2,7 +2,8 @@
     at D only: ARR and attributes from the account version in effect at D, the current category
     from responses up to D (the latest decision-maker response in the 365 days to D, else the
     latest response of anyone, else 'unsurveyed'), the calibrated probabilities estimated as of D,
-    and the vendor's flat rule. -#}
+    and the vendor's flat rule. An account whose ARR could not be used (blank, or a value problem
+    in audit.value_problems) keeps arr_usd null, so its amounts at risk are null, never 0. -#}
 {%- set horizons = [90, 180, 365] -%}
 with
 
@@ -48,7 +49,7 @@ active_accounts as (
         coalesce(account_versions.region, 'unknown') as region,
         coalesce(account_versions.plan, 'unknown') as plan,
         coalesce(account_versions.industry, 'unknown') as industry,
-        coalesce(account_versions.arr_usd, 0) as arr_usd
+        account_versions.arr_usd
     from forecast_dates
     inner join accounts
         on (accounts.contract_start_date is null or accounts.contract_start_date <= cast(forecast_dates.as_of_at as date))
@@ -104,8 +105,11 @@ forecasts as (
         coalesce(current_categories.category_source, 'none') as category_source,
         current_categories.response_id as category_response_id,
         active_accounts.arr_usd,
+        active_accounts.arr_usd is null as is_arr_missing,
         {%- for h in horizons %}
             probabilities.churn_probability_{{ h }}d,
+            probabilities.responses_eligible_{{ h }}d as calibration_responses_{{ h }}d,
+            probabilities.is_prior_only_{{ h }}d,
             active_accounts.arr_usd * probabilities.churn_probability_{{ h }}d as expected_arr_at_risk_{{ h }}d,
             active_accounts.arr_usd * case
                 when flat_rule.effect = 'loss' and flat_rule.within_days <= {{ h }} then flat_rule.revenue_share

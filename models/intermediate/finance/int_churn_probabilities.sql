@@ -67,7 +67,8 @@ smoothed as (
             'date_categories.responses_eligible_' ~ h ~ 'd',
             'prior_' ~ h ~ '.prior_alpha',
             'prior_' ~ h ~ '.prior_beta'
-        ) }} as churn_probability_{{ h }}d{% if not loop.last %},{% endif %}
+        ) }} as churn_probability_{{ h }}d,
+            date_categories.responses_eligible_{{ h }}d = 0 as is_prior_only_{{ h }}d{% if not loop.last %},{% endif %}
         {%- endfor %}
     from date_categories
     {%- for h in horizons %}

@@ -45,7 +45,7 @@ responses_joined as (
         contacts.account_id,
         invitations.trigger_ticket_id,
         invitations.survey_type,
-        contacts.role as respondent_role,
+        coalesce(contacts.role, 'unknown') as respondent_role,
         coalesce(account_versions.region, 'unknown') as region,
         coalesce(account_versions.plan, 'unknown') as plan,
         coalesce(account_versions.industry, 'unknown') as industry,

@@ -32,6 +32,14 @@ tickets_in_scope as (
         case when tickets.first_response_at <= build_as_of.as_of_at then tickets.first_response_at end
             as first_response_at,
         case when tickets.solved_at <= build_as_of.as_of_at then tickets.solved_at end as solved_at,
+        tickets.first_response_at_problem,
+        tickets.solved_at_problem,
+        coalesce(
+            tickets.first_response_at_problem,
+            tickets.solved_at_problem,
+            tickets.reopened_count_problem,
+            tickets.downtime_minutes_problem
+        ) is not null as has_unusable_values,
         build_as_of.as_of_at
     from tickets
     cross join build_as_of
@@ -58,16 +66,19 @@ tickets_measured as (
         contacts.contact_id is not null as has_known_requester,
         tickets_in_scope.solved_at is not null as is_solved,
         coalesce(tickets_in_scope.reopened_count, 0) > 0 as is_reopened,
-        coalesce(
+        {#- A first response or solve time that could not be used (a value problem) leaves its
+            breach unknown (null), never invented. -#}
+        case when tickets_in_scope.first_response_at_problem is null then coalesce(
             coalesce(tickets_in_scope.first_response_at, tickets_in_scope.as_of_at)
             > {{ dbt.dateadd('minute', 'sla_targets.first_response_target_minutes', 'tickets_in_scope.created_at') }},
             false
-        ) as is_first_response_sla_breached,
-        coalesce(
+        ) end as is_first_response_sla_breached,
+        case when tickets_in_scope.solved_at_problem is null then coalesce(
             coalesce(tickets_in_scope.solved_at, tickets_in_scope.as_of_at)
             > {{ dbt.dateadd('minute', 'sla_targets.resolution_target_minutes', 'tickets_in_scope.created_at') }},
             false
-        ) as is_resolution_sla_breached,
+        ) end as is_resolution_sla_breached,
+        tickets_in_scope.has_unusable_values,
         tickets_in_scope.created_at,
         tickets_in_scope.first_response_at,
         tickets_in_scope.solved_at

@@ -51,7 +51,7 @@ invitations_joined as (
         invitations.trigger_ticket_id,
         invitations.survey_type,
         invitations.channel,
-        contacts.role as respondent_role,
+        coalesce(contacts.role, 'unknown') as respondent_role,
         coalesce(account_versions.region, 'unknown') as region,
         coalesce(account_versions.plan, 'unknown') as plan,
         coalesce(account_versions.industry, 'unknown') as industry,

@@ -21,6 +21,7 @@ account_windows as (
         {{ count_where('is_sla_breached') }} as account_sla_breached_tickets,
         {{ count_where('is_reopened') }} as account_reopened_tickets,
         sum(coalesce(downtime_minutes, 0)) as account_downtime_minutes,
+        {{ count_where('has_unusable_values') }} as account_tickets_with_unusable_values,
         {{ count_where('is_contact_ticket') }} as contact_tickets,
         {{ count_where('is_contact_ticket and is_sla_breached') }} as contact_sla_breached_tickets,
         {{ percentile_cont_value('case when is_contact_ticket then resolution_calendar_minutes end', 0.5) }} / 60.0
@@ -55,6 +56,8 @@ responses_with_history as (
         end as account_reopened_share,
         cast(coalesce(account_windows.account_downtime_minutes, 0) as double precision)
             as account_downtime_minutes,
+        coalesce(account_windows.account_tickets_with_unusable_values, 0)
+            as account_tickets_with_unusable_values,
         coalesce(account_windows.contact_tickets, 0) as contact_tickets,
         coalesce(account_windows.contact_sla_breached_tickets, 0) as contact_sla_breached_tickets,
         account_windows.contact_median_resolution_hours,
@@ -67,6 +70,7 @@ responses_with_history as (
         tickets.ticket_id is not null as has_known_trigger_ticket,
         tickets.is_sla_breached as is_trigger_ticket_sla_breached,
         tickets.is_reopened as is_trigger_ticket_reopened,
+        coalesce(tickets.has_unusable_values, false) as has_trigger_ticket_unusable_values,
         responses.responded_at,
         responses.response_month,
         tickets.created_at as trigger_ticket_created_at,
@@ -118,6 +122,7 @@ bucketed as (
         account_sla_breach_share,
         account_reopened_share,
         account_downtime_minutes,
+        account_tickets_with_unusable_values,
         contact_tickets,
         contact_sla_breached_tickets,
         contact_median_resolution_hours,
@@ -130,6 +135,7 @@ bucketed as (
         has_known_trigger_ticket,
         is_trigger_ticket_sla_breached,
         is_trigger_ticket_reopened,
+        has_trigger_ticket_unusable_values,
         responded_at,
         response_month,
         trigger_ticket_created_at,

@@ -19,6 +19,16 @@ tickets as (
     select * from {{ ref('fct_support_tickets') }}
 ),
 
+forecast_categories as (
+    {#- The revenue forecast's current category (int_account_forecasts at the build's as_of), set
+        beside risk_tier so the two notions of risk can be read together. -#}
+    select
+        account_id,
+        current_category
+    from {{ ref('int_account_forecasts') }}
+    where is_build_as_of
+),
+
 followups as (
     select
         followups.response_id,
@@ -119,6 +129,7 @@ joined as (
         accounts.plan,
         accounts.industry,
         accounts.arr_usd,
+        forecast_categories.current_category,
         coalesce(contact_nps.contacts_responded_365d, 0) as contacts_responded_365d,
         {{ nps('contact_nps.promoter_contacts', 'contact_nps.detractor_contacts', 'contact_nps.contacts_responded_365d') }}
             as account_nps,
@@ -157,6 +168,7 @@ joined as (
     left join contact_nps on accounts.account_id = contact_nps.account_id
     left join response_windows on accounts.account_id = response_windows.account_id
     left join ticket_load on accounts.account_id = ticket_load.account_id
+    left join forecast_categories on accounts.account_id = forecast_categories.account_id
 ),
 
 tiered as (
@@ -172,6 +184,7 @@ tiered as (
             when account_nps is null then 'unknown'
             else 'low'
         end as risk_tier,
+        current_category,
         arr_usd,
         contacts_responded_365d,
         account_nps,

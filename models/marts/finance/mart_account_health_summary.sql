@@ -31,6 +31,7 @@ spread as (
 totals as (
     select
         cast(count(*) as {{ dbt.type_bigint() }}) as active_accounts,
+        {{ count_where('arr_usd is null') }} as accounts_without_arr,
         coalesce(sum(arr_usd), 0) as arr_usd,
         coalesce(sum(case when has_response_90d then arr_usd else 0 end), 0) as arr_covered_90d,
         coalesce(sum(case when risk_tier = 'high' then arr_usd else 0 end), 0) as high_risk_arr_usd,
@@ -44,6 +45,7 @@ summary as (
         totals.active_accounts,
         weighted.accounts_with_nps,
         totals.high_risk_accounts,
+        totals.accounts_without_arr,
         totals.arr_usd,
         totals.arr_covered_90d,
         totals.arr_covered_90d / nullif(totals.arr_usd, 0) as arr_coverage_share_90d,

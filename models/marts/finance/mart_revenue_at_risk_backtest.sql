@@ -57,7 +57,9 @@ evidence as (
     select
         as_of_at,
         {%- for h in horizons %}
-            sum(responses_eligible_{{ h }}d) as responses_eligible_{{ h }}d{% if not loop.last %},{% endif %}
+            sum(responses_eligible_{{ h }}d) as responses_eligible_{{ h }}d,
+            {{ count_where("nps_category <> 'unsurveyed' and responses_eligible_" ~ h ~ "d = 0") }}
+                as prior_only_categories_{{ h }}d{% if not loop.last %},{% endif %}
         {%- endfor %}
     from probabilities
     group by as_of_at
@@ -69,9 +71,10 @@ by_date as (
         horizon_days,
         cast(count(*) as {{ dbt.type_bigint() }}) as active_accounts,
         {{ count_where('is_churned_within_horizon') }} as churned_accounts,
-        sum(arr_usd) as arr_usd,
-        sum(calibrated_predicted_lost_arr) as calibrated_predicted_lost_arr,
-        sum(flat_rule_predicted_lost_arr) as flat_rule_predicted_lost_arr,
+        {{ count_where('arr_usd is null') }} as accounts_without_arr,
+        coalesce(sum(arr_usd), 0) as arr_usd,
+        coalesce(sum(calibrated_predicted_lost_arr), 0) as calibrated_predicted_lost_arr,
+        coalesce(sum(flat_rule_predicted_lost_arr), 0) as flat_rule_predicted_lost_arr,
         sum(case when is_churned_within_horizon then arr_usd else 0 end) as actual_churned_arr
     from account_horizons
     group by as_of_at, horizon_days
@@ -88,6 +91,12 @@ scored as (
                 when {{ h }} then evidence.responses_eligible_{{ h }}d
             {%- endfor %}
         end as {{ dbt.type_bigint() }}) as calibration_responses,
+        cast(case by_date.horizon_days
+            {%- for h in horizons %}
+                when {{ h }} then evidence.prior_only_categories_{{ h }}d
+            {%- endfor %}
+        end as {{ dbt.type_bigint() }}) as prior_only_categories,
+        by_date.accounts_without_arr,
         by_date.arr_usd,
         by_date.calibrated_predicted_lost_arr,
         by_date.flat_rule_predicted_lost_arr,

@@ -25,6 +25,11 @@ totals as (
     from monthly
 ),
 
+value_problems as (
+    select cast(count(*) as {{ dbt.type_bigint() }}) as unusable_values
+    from {{ ref('value_problems') }}
+),
+
 summary as (
     select
         build_as_of.as_of_at,
@@ -39,10 +44,12 @@ summary as (
         case
             when totals.invitations > 0 then 1.0 * totals.responded_invitations / totals.invitations
         end as response_rate,
-        quarantine.quarantined_rows
+        quarantine.quarantined_rows,
+        value_problems.unusable_values
     from build_as_of
     cross join totals
     cross join quarantine
+    cross join value_problems
 )
 
 select * from summary

@@ -19,6 +19,10 @@ tickets as (
         created_at,
         first_response_at,
         solved_at,
+        first_response_at_problem,
+        solved_at_problem,
+        reopened_count_problem,
+        downtime_minutes_problem,
         updated_at
     from validated
 )

@@ -27,6 +27,7 @@ typed as (
         {{ parse_integer('landing.employee_count') }} as employee_count,
         {{ clean_text('landing.arr') }} as arr_text,
         {{ parse_decimal('landing.arr') }} as arr_amount,
+        {{ clean_text('landing.currency') }} as currency_text,
         upper({{ clean_text('landing.currency') }}) as currency_code,
         {{ clean_text('landing.contract_start_date') }} as contract_start_date_text,
         {{ parse_date('landing.contract_start_date') }} as contract_start_date,
@@ -41,20 +42,28 @@ typed as (
 ),
 
 checked as (
+    {#- Value problems: a non-key attribute that does not parse is nulled in `published` and
+        listed in audit.value_problems; the row itself stays usable (crm_accounts has no
+        entity rule that quarantines a row). -#}
     select
         typed.*,
         {{ version_rank('typed.account_id', 'typed.updated_at') }} as version_rank,
         case
             when typed.arr_text is not null and typed.arr_amount is null then 'invalid_arr'
             when typed.arr_amount < 0 then 'negative_arr'
+        end as arr_problem,
+        case
             when typed.arr_amount is not null and typed.currency_code is null then 'missing_currency'
             when typed.currency_code is not null and fx_rates.currency_code is null then 'unknown_currency'
+        end as currency_problem,
+        case
             {{ check_optional('employee_count') }}
             when typed.employee_count < 0 then 'invalid_employee_count'
-            {{ check_optional('contract_start_date') }}
-            {{ check_optional('renewal_date') }}
-            {{ check_optional('churned_at') }}
-        end as row_problem
+        end as employee_count_problem,
+        case {{ check_optional('contract_start_date') }} end as contract_start_date_problem,
+        case {{ check_optional('renewal_date') }} end as renewal_date_problem,
+        case {{ check_optional('churned_at') }} end as churned_at_problem,
+        cast(null as {{ dbt.type_string() }}) as row_problem
     from typed
     left join fx_rates on typed.currency_code = fx_rates.currency_code
 ),
@@ -67,32 +76,44 @@ decided as (
 ),
 
 published as (
-    {#- The table's columns (validated_columns): where the row came from, its raw text where it is
-        quarantined, the typed columns below, updated_at and the row's fate. -#}
+    {#- Where the row came from, its raw text where it is quarantined, the typed columns (a value
+        with a problem is null, its reason in <column>_problem), updated_at and the row's fate. -#}
     select
-        {{ validated_columns(
-            'crm_accounts',
-            [
-                'account_id',
-                'account_name',
-                'industry',
-                'region',
-                'country',
-                'plan',
-                'employee_count_text',
-                'employee_count',
-                'arr_text',
-                'arr_amount',
-                'currency_code',
-                'contract_start_date_text',
-                'contract_start_date',
-                'renewal_date_text',
-                'renewal_date',
-                'churned_at_text',
-                'churned_at',
-                'churn_reason',
-            ],
-        ) }}
+        _file_name,
+        _row_number,
+        _read_problem,
+        {{ quarantined_raw_values('crm_accounts') }} as raw_values,
+        account_id,
+        account_name,
+        industry,
+        region,
+        country,
+        plan,
+        employee_count_text,
+        {{ unless_problem('employee_count') }} as employee_count,
+        employee_count_problem,
+        arr_text,
+        {{ unless_problem('arr_amount', 'arr_problem') }} as arr_amount,
+        arr_problem,
+        currency_text,
+        {{ unless_problem('currency_code', 'currency_problem') }} as currency_code,
+        currency_problem,
+        contract_start_date_text,
+        {{ unless_problem('contract_start_date') }} as contract_start_date,
+        contract_start_date_problem,
+        renewal_date_text,
+        {{ unless_problem('renewal_date') }} as renewal_date,
+        renewal_date_problem,
+        churned_at_text,
+        {{ unless_problem('churned_at') }} as churned_at,
+        churned_at_problem,
+        churn_reason,
+        updated_at_text,
+        updated_at,
+        version_rank,
+        row_problem,
+        quarantine_reason,
+        row_status
     from decided
 )
 

@@ -36,14 +36,18 @@ typed as (
 ),
 
 checked as (
+    {#- Value problems (a role or created_at that does not parse) null the value in `published` and
+        are listed in audit.value_problems; row_problem quarantines the row. -#}
     select
         typed.*,
         {{ version_rank('typed.contact_id', 'typed.updated_at') }} as version_rank,
         case
-            {{ check_present('account_id') }}
             when typed.role_text is null then 'missing_role'
             when typed.role not in ('end_user', 'decision_maker') then 'invalid_role'
-            {{ check_optional('created_at') }}
+        end as role_problem,
+        case {{ check_optional('created_at') }} end as created_at_problem,
+        case
+            {{ check_present('account_id') }}
             {{ check_reference('account_id', 'accounts', 'account') }}
         end as row_problem
     from typed
@@ -58,23 +62,30 @@ decided as (
 ),
 
 published as (
-    {#- The table's columns (validated_columns): where the row came from, its raw text where it is
-        quarantined, the typed columns below, updated_at and the row's fate. -#}
+    {#- Where the row came from, its raw text where it is quarantined (emails and names hashed),
+        the typed columns (a value with a problem is null, its reason in <column>_problem),
+        updated_at and the row's fate. -#}
     select
-        {{ validated_columns(
-            'crm_contacts',
-            [
-                'contact_id',
-                'account_id',
-                'email_hash',
-                'role_text',
-                'role',
-                'job_title',
-                'created_at_text',
-                'created_at',
-            ],
-            hashed=['email', 'full_name'],
-        ) }}
+        _file_name,
+        _row_number,
+        _read_problem,
+        {{ quarantined_raw_values('crm_contacts', hashed=['email', 'full_name']) }} as raw_values,
+        contact_id,
+        account_id,
+        email_hash,
+        role_text,
+        {{ unless_problem('role') }} as role,
+        role_problem,
+        job_title,
+        created_at_text,
+        {{ unless_problem('created_at') }} as created_at,
+        created_at_problem,
+        updated_at_text,
+        updated_at,
+        version_rank,
+        row_problem,
+        quarantine_reason,
+        row_status
     from decided
 )
 

@@ -44,20 +44,31 @@ typed as (
 ),
 
 checked as (
+    {#- Value problems (a first response, solve, reopened count or downtime that does not parse or
+        comes before the ticket) null the value in `published` and are listed in
+        audit.value_problems; row_problem quarantines the row. -#}
     select
         typed.*,
         {{ version_rank('typed.ticket_id', 'typed.updated_at') }} as version_rank,
         case
-            {{ check_present('account_id') }}
-            {{ check_required('created_at') }}
             {{ check_optional('first_response_at') }}
+            when typed.first_response_at < typed.created_at then 'first_response_before_created'
+        end as first_response_at_problem,
+        case
             {{ check_optional('solved_at') }}
+            when typed.solved_at < typed.created_at then 'solved_before_created'
+        end as solved_at_problem,
+        case
             {{ check_optional('reopened_count') }}
             when typed.reopened_count < 0 then 'invalid_reopened_count'
+        end as reopened_count_problem,
+        case
             {{ check_optional('downtime_minutes') }}
             when typed.downtime_minutes < 0 then 'invalid_downtime_minutes'
-            when typed.first_response_at < typed.created_at then 'first_response_before_created'
-            when typed.solved_at < typed.created_at then 'solved_before_created'
+        end as downtime_minutes_problem,
+        case
+            {{ check_present('account_id') }}
+            {{ check_required('created_at') }}
             {{ check_reference('account_id', 'accounts', 'account') }}
         end as row_problem
     from typed
@@ -72,31 +83,40 @@ decided as (
 ),
 
 published as (
-    {#- The table's columns (validated_columns): where the row came from, its raw text where it is
-        quarantined, the typed columns below, updated_at and the row's fate. -#}
+    {#- Where the row came from, its raw text where it is quarantined, the typed columns (a value
+        with a problem is null, its reason in <column>_problem), updated_at and the row's fate. -#}
     select
-        {{ validated_columns(
-            'support_tickets',
-            [
-                'ticket_id',
-                'account_id',
-                'requester_contact_id',
-                'category',
-                'priority',
-                'channel',
-                'status',
-                'created_at_text',
-                'created_at',
-                'first_response_at_text',
-                'first_response_at',
-                'solved_at_text',
-                'solved_at',
-                'reopened_count_text',
-                'reopened_count',
-                'downtime_minutes_text',
-                'downtime_minutes',
-            ],
-        ) }}
+        _file_name,
+        _row_number,
+        _read_problem,
+        {{ quarantined_raw_values('support_tickets') }} as raw_values,
+        ticket_id,
+        account_id,
+        requester_contact_id,
+        category,
+        priority,
+        channel,
+        status,
+        created_at_text,
+        created_at,
+        first_response_at_text,
+        {{ unless_problem('first_response_at') }} as first_response_at,
+        first_response_at_problem,
+        solved_at_text,
+        {{ unless_problem('solved_at') }} as solved_at,
+        solved_at_problem,
+        reopened_count_text,
+        {{ unless_problem('reopened_count') }} as reopened_count,
+        reopened_count_problem,
+        downtime_minutes_text,
+        {{ unless_problem('downtime_minutes') }} as downtime_minutes,
+        downtime_minutes_problem,
+        updated_at_text,
+        updated_at,
+        version_rank,
+        row_problem,
+        quarantine_reason,
+        row_status
     from decided
 )
 
