@@ -160,6 +160,7 @@ class Oracle:
 
     staged: dict[str, pd.DataFrame]
     quarantine: pd.DataFrame
+    value_problems: pd.DataFrame
     counts: pd.DataFrame
     as_of: pd.Timestamp
     nps_monthly: pd.DataFrame
@@ -446,33 +447,117 @@ def parent_values(ids: pd.Series, parent: pd.DataFrame, column: str) -> pd.Serie
     return pd.Series(staged.reindex(ids.to_numpy()).to_numpy(), index=ids.index)
 
 
-def check_accounts(rows: pd.DataFrame, typed: pd.DataFrame) -> pd.Series:
-    """crm_accounts value checks (no references)."""
+def first_reason(index: pd.Index, rules: list[tuple[str, pd.Series]]) -> pd.Series:
+    """Alias of first_failure for one column's value rules (None when the value is usable)."""
+    return first_failure(index, rules)
+
+
+def nonnegative_invalid(rows, typed, column, parse) -> pd.Series:
+    """Non-blank text that does not parse as ``parse`` or is negative."""
+    values = rows[column].map(parse)
+    return rows[column].notna() & (typed[column].isna() | values.map(lambda v: v is None or v < 0))
+
+
+def value_problems_accounts(rows: pd.DataFrame, typed: pd.DataFrame) -> dict[str, pd.Series]:
+    """crm_accounts value problems per landing column: the value is unusable, the row is not."""
     arr = rows["arr"].map(parse_decimal)
-    employees = rows["employee_count"].map(parse_integer)
-    return first_failure(
-        rows.index,
-        [
-            ("invalid_arr", is_invalid(rows["arr"], typed["arr"])),
-            ("negative_arr", arr.map(lambda v: v is not None and v < 0)),
-            ("missing_currency", rows["arr"].notna() & rows["currency"].isna()),
-            (
-                "unknown_currency",
-                typed["currency"].notna() & ~typed["currency"].isin(CURRENCIES),
-            ),
-            (
-                "invalid_employee_count",
-                rows["employee_count"].notna()
-                & (typed["employee_count"].isna() | employees.map(lambda v: v is None or v < 0)),
-            ),
-            (
-                "invalid_contract_start_date",
-                is_invalid(rows["contract_start_date"], typed["contract_start_date"]),
-            ),
-            ("invalid_renewal_date", is_invalid(rows["renewal_date"], typed["renewal_date"])),
-            ("invalid_churned_at", is_invalid(rows["churned_at"], typed["churned_at"])),
-        ],
-    )
+    i = rows.index
+    return {
+        "employee_count": first_reason(
+            i,
+            [("invalid_employee_count", nonnegative_invalid(rows, typed, "employee_count", parse_integer))],
+        ),
+        "arr": first_reason(
+            i,
+            [
+                ("invalid_arr", is_invalid(rows["arr"], typed["arr"])),
+                ("negative_arr", arr.map(lambda v: v is not None and v < 0)),
+            ],
+        ),
+        "currency": first_reason(
+            i,
+            [
+                ("missing_currency", typed["arr"].notna() & rows["currency"].isna()),
+                ("unknown_currency", typed["currency"].notna() & ~typed["currency"].isin(CURRENCIES)),
+            ],
+        ),
+        "contract_start_date": first_reason(
+            i,
+            [
+                (
+                    "invalid_contract_start_date",
+                    is_invalid(rows["contract_start_date"], typed["contract_start_date"]),
+                )
+            ],
+        ),
+        "renewal_date": first_reason(
+            i, [("invalid_renewal_date", is_invalid(rows["renewal_date"], typed["renewal_date"]))]
+        ),
+        "churned_at": first_reason(
+            i, [("invalid_churned_at", is_invalid(rows["churned_at"], typed["churned_at"]))]
+        ),
+    }
+
+
+def value_problems_contacts(rows: pd.DataFrame, typed: pd.DataFrame) -> dict[str, pd.Series]:
+    """crm_contacts value problems: the role and created_at."""
+    i = rows.index
+    return {
+        "role": first_reason(
+            i,
+            [("missing_role", rows["role"].isna()), ("invalid_role", ~typed["role"].isin(ROLES))],
+        ),
+        "created_at": first_reason(
+            i, [("invalid_created_at", is_invalid(rows["created_at"], typed["created_at"]))]
+        ),
+    }
+
+
+def value_problems_tickets(rows: pd.DataFrame, typed: pd.DataFrame) -> dict[str, pd.Series]:
+    """support_tickets value problems: first response, solve, reopened count, downtime."""
+    i = rows.index
+    return {
+        "first_response_at": first_reason(
+            i,
+            [
+                (
+                    "invalid_first_response_at",
+                    is_invalid(rows["first_response_at"], typed["first_response_at"]),
+                ),
+                (
+                    "first_response_before_created",
+                    typed["first_response_at"] < typed["created_at"],
+                ),
+            ],
+        ),
+        "solved_at": first_reason(
+            i,
+            [
+                ("invalid_solved_at", is_invalid(rows["solved_at"], typed["solved_at"])),
+                ("solved_before_created", typed["solved_at"] < typed["created_at"]),
+            ],
+        ),
+        "reopened_count": first_reason(
+            i,
+            [("invalid_reopened_count", nonnegative_invalid(rows, typed, "reopened_count", parse_integer))],
+        ),
+        "downtime_minutes": first_reason(
+            i,
+            [
+                (
+                    "invalid_downtime_minutes",
+                    nonnegative_invalid(rows, typed, "downtime_minutes", parse_decimal),
+                )
+            ],
+        ),
+    }
+
+
+_VALUE_PROBLEMS = {
+    "crm_accounts": value_problems_accounts,
+    "crm_contacts": value_problems_contacts,
+    "support_tickets": value_problems_tickets,
+}
 
 
 def check_contacts(rows, typed, resolved) -> pd.Series:
@@ -481,9 +566,6 @@ def check_contacts(rows, typed, resolved) -> pd.Series:
         rows.index,
         [
             ("missing_account_id", rows["account_id"].isna()),
-            ("missing_role", rows["role"].isna()),
-            ("invalid_role", ~typed["role"].isin(ROLES)),
-            ("invalid_created_at", is_invalid(rows["created_at"], typed["created_at"])),
             *reference_rules(rows["account_id"], resolved["crm_accounts"], "account"),
         ],
     )
@@ -536,28 +618,12 @@ def check_responses(rows, typed, resolved) -> pd.Series:
 
 def check_tickets(rows, typed, resolved) -> pd.Series:
     """support_tickets step-4 checks."""
-
-    def nonnegative_invalid(column, parse):
-        values = rows[column].map(parse)
-        return rows[column].notna() & (
-            typed[column].isna() | values.map(lambda v: v is None or v < 0)
-        )
-
     return first_failure(
         rows.index,
         [
             ("missing_account_id", rows["account_id"].isna()),
             ("missing_created_at", rows["created_at"].isna()),
             ("invalid_created_at", typed["created_at"].isna()),
-            (
-                "invalid_first_response_at",
-                is_invalid(rows["first_response_at"], typed["first_response_at"]),
-            ),
-            ("invalid_solved_at", is_invalid(rows["solved_at"], typed["solved_at"])),
-            ("invalid_reopened_count", nonnegative_invalid("reopened_count", parse_integer)),
-            ("invalid_downtime_minutes", nonnegative_invalid("downtime_minutes", parse_decimal)),
-            ("first_response_before_created", typed["first_response_at"] < typed["created_at"]),
-            ("solved_before_created", typed["solved_at"] < typed["created_at"]),
             *reference_rules(rows["account_id"], resolved["crm_accounts"], "account"),
         ],
     )
@@ -583,6 +649,7 @@ def check_followups(rows, typed, resolved) -> pd.Series:
 
 
 _CHECKS = {
+    "crm_accounts": lambda rows, typed, resolved: pd.Series(None, index=rows.index, dtype=object),
     "crm_contacts": check_contacts,
     "survey_invitations": check_invitations,
     "survey_responses": check_responses,
@@ -592,28 +659,52 @@ _CHECKS = {
 
 
 def resolve_entity(entity: str, raw: pd.DataFrame, resolved: dict) -> pd.DataFrame:
-    """Steps 1-4 for one entity.
+    """Steps 1-4 for one entity, then value problems.
 
     Returns one row per raw row: the raw text columns, ``_file``/``_row``, ``raw_id``,
     ``_updated``, ``winner``, ``outcome`` in {"staged", "superseded", "quarantined"},
-    ``reason``, the typed values as ``typed_<column>`` and, for accounts only, ``value_ok``
-    (the row survives steps 1-2 and its own values pass the step-4 checks).
+    ``reason``, the typed values as ``typed_<column>`` (null where the value has a problem) and
+    ``problem_<column>`` for each column that can have a value problem.
     """
     rows = resolve_versions(entity, raw)
     typed = typed_columns(entity, rows)
     winners = rows["outcome"] == "winner"
-    if entity == "crm_accounts":
-        value_reason = check_accounts(rows, typed)
-        rows["value_ok"] = value_reason.isna() & rows["outcome"].ne("quarantined")
-        step4 = value_reason.where(winners)
-    else:
-        step4 = pd.Series(None, index=rows.index, dtype=object)
-        if winners.any():
-            step4[winners] = _CHECKS[entity](rows[winners], typed[winners], resolved)
+    step4 = pd.Series(None, index=rows.index, dtype=object)
+    if winners.any():
+        step4[winners] = _CHECKS[entity](rows[winners], typed[winners], resolved)
     rows["reason"] = rows["reason"].where(rows["reason"].notna(), step4)
     rows.loc[winners & rows["reason"].isna(), "outcome"] = "staged"
     rows.loc[winners & rows["reason"].notna(), "outcome"] = "quarantined"
+    problems = _VALUE_PROBLEMS.get(entity, lambda rows, typed: {})(rows, typed)
+    for column, reason in problems.items():
+        rows[f"problem_{column}"] = reason
+        unusable = reason.notna()
+        if column == "currency":
+            # An ARR without a usable currency cannot be converted: arr_usd is unknown.
+            typed.loc[unusable, "currency"] = None
+        else:
+            typed.loc[unusable, column] = None
     return pd.concat([rows, typed.add_prefix("typed_")], axis=1)
+
+
+def value_problems_frame(resolved: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """entity, raw_id, column_name, reason of every unusable value of a staged row."""
+    frames = []
+    for entity, rows in resolved.items():
+        staged = rows[rows["outcome"] == "staged"]
+        for column in [c[len("problem_") :] for c in rows.columns if c.startswith("problem_")]:
+            hit = staged[staged[f"problem_{column}"].notna()]
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "entity": pd.Series(entity, index=hit.index, dtype=object),
+                        "raw_id": hit["raw_id"].astype(object),
+                        "column_name": pd.Series(column, index=hit.index, dtype=object),
+                        "reason": hit[f"problem_{column}"].astype(object),
+                    }
+                )
+            )
+    return pd.concat(frames, ignore_index=True)
 
 
 def staged_frame(entity: str, rows: pd.DataFrame) -> pd.DataFrame:
@@ -682,7 +773,7 @@ def resolve_as_of(as_of, staged: dict[str, pd.DataFrame]) -> pd.Timestamp:
 def account_versions(accounts: pd.DataFrame) -> pd.DataFrame:
     """Valid versions of accounts whose winner is staged, numbered in (updated_at, file, row)."""
     staged_ids = accounts.loc[accounts["outcome"] == "staged", "raw_id"]
-    versions = accounts[accounts["value_ok"] & accounts["raw_id"].isin(staged_ids)]
+    versions = accounts[accounts["outcome"].ne("quarantined") & accounts["raw_id"].isin(staged_ids)]
     versions = versions.sort_values(["raw_id", "_updated", "_file", "_row"], kind="stable")
     versions = pd.DataFrame(
         {
@@ -876,6 +967,7 @@ def compute(raw_dir, as_of=None) -> Oracle:
 
     staged = {entity: staged_frame(entity, rows) for entity, rows in resolved.items()}
     quarantine = quarantine_frame(resolved)
+    value_problems = value_problems_frame(resolved)
     counts = counts_frame(resolved)
 
     scope = resolve_as_of(as_of, staged)
@@ -885,6 +977,7 @@ def compute(raw_dir, as_of=None) -> Oracle:
     return Oracle(
         staged=staged,
         quarantine=quarantine,
+        value_problems=value_problems,
         counts=counts,
         as_of=scope,
         nps_monthly=nps_monthly(responses, invitations),

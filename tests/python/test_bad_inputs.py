@@ -36,16 +36,6 @@ R, I, C, A, T = (
 )
 
 
-def account_cascade(reason: str) -> dict:
-    """An account quarantined for ``reason`` takes its contact, invitation and response along."""
-    return {
-        (A, "A1"): reason,
-        (C, "C1"): "account_quarantined",
-        (I, "I1"): "contact_quarantined",
-        (R, "R1"): "invitation_quarantined",
-    }
-
-
 def change(entity: str, **values) -> Callable[[dict], None]:
     """Set values on the base row of ``entity``."""
     return lambda tables: tables[entity][0].update(values)
@@ -69,6 +59,8 @@ class Case:
     special: str | None = None  # how the case's survey_responses file is written
     keep_tickets: bool = False
     staged: dict = field(default_factory=dict)  # {(model, id column, base id, column): value}
+    # {(entity, base raw id, column): reason} expected in audit.value_problems
+    value_problems: dict = field(default_factory=dict)
 
 
 CASES = [
@@ -128,11 +120,41 @@ CASES = [
         (I, "I1"): "contact_quarantined",
         (R, "R1"): "invitation_quarantined",
     }),
-    Case("ticket solved before created", change(T, solved_at="2026-01-04T23:00:00Z"),
-         {(T, "T1"): "solved_before_created"}, keep_tickets=True),
-    Case("negative ARR", change(A, arr="-1200"), account_cascade("negative_arr")),
-    Case("non-numeric ARR", change(A, arr="12k"), account_cascade("invalid_arr")),
-    Case("unknown currency", change(A, currency="XYZ"), account_cascade("unknown_currency")),
+    Case("ticket solved before created: staged, solve time unusable",
+         change(T, solved_at="2026-01-04T23:00:00Z"), keep_tickets=True,
+         value_problems={(T, "T1", "solved_at"): "solved_before_created"},
+         staged={("core.fct_support_tickets", "ticket_id", "T1", "solved_at"): None,
+                 ("core.fct_support_tickets", "ticket_id", "T1", "has_unusable_values"): "true",
+                 ("core.fct_support_tickets", "ticket_id", "T1", "is_resolution_sla_breached"): None}),
+    Case("negative ARR: the account stays, its ARR is unknown", change(A, arr="-1200"),
+         value_problems={(A, "A1", "arr"): "negative_arr"},
+         staged={("core.dim_accounts", "account_id", "A1", "arr_usd"): None}),
+    Case("non-numeric ARR", change(A, arr="12k"),
+         value_problems={(A, "A1", "arr"): "invalid_arr"},
+         staged={("core.dim_accounts", "account_id", "A1", "arr_usd"): None}),
+    Case("ARR with thousands separators: no cascade to contacts, invitations, responses",
+         change(A, arr="210,000.00"),
+         value_problems={(A, "A1", "arr"): "invalid_arr"},
+         staged={("core.dim_accounts", "account_id", "A1", "arr_usd"): None,
+                 ("core.dim_accounts", "account_id", "A1", "region"): "EMEA",
+                 ("core.fct_nps_responses", "response_id", "R1", "score"): 9}),
+    Case("unknown currency", change(A, currency="XYZ"),
+         value_problems={(A, "A1", "currency"): "unknown_currency"},
+         staged={("core.dim_accounts", "account_id", "A1", "arr_usd"): None}),
+    Case("employee count and churn date unparseable: both nulled, account kept",
+         change(A, employee_count="about 50", churned_at="last spring"),
+         value_problems={(A, "A1", "employee_count"): "invalid_employee_count",
+                         (A, "A1", "churned_at"): "invalid_churned_at"},
+         staged={("core.dim_accounts", "account_id", "A1", "employee_count"): None}),
+    Case("role not in the contract: contact kept, role unknown", change(C, role="manager"),
+         value_problems={(C, "C1", "role"): "invalid_role"},
+         staged={("core.dim_contacts", "contact_id", "C1", "role"): None,
+                 ("core.fct_nps_responses", "response_id", "R1", "respondent_role"): "unknown"}),
+    Case("reopened count and downtime unparseable: ticket kept",
+         change(T, reopened_count="twice", downtime_minutes="-5"), keep_tickets=True,
+         value_problems={(T, "T1", "reopened_count"): "invalid_reopened_count",
+                         (T, "T1", "downtime_minutes"): "invalid_downtime_minutes"},
+         staged={("core.fct_support_tickets", "ticket_id", "T1", "reopened_count"): None}),
     Case(
         "role and enum spellings in any case and spacing",
         lambda t: (
@@ -319,7 +341,14 @@ def test_case_outcome(cases_build, number):
             f"select cast({column} as varchar) as v from {model} "
             f"where {id_column} = '{raw_id}#{number}'"
         ).v.tolist()
-        assert values == [str(expected)], (model, column)
+        assert values == [None if expected is None else str(expected)], (model, column)
+    problems = build.query("select * from audit.value_problems")
+    own_problems = {
+        (row.entity, own_id(row.raw_id, number), row.column_name): row.reason
+        for row in problems.itertuples()
+        if row.raw_id.endswith(f"#{number}")
+    }
+    assert own_problems == case.value_problems
 
 
 def test_superseded_versions_are_counted_once(cases_build):

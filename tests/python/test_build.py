@@ -76,15 +76,28 @@ def test_mart_nps_monthly_matches_independent_computation(sample_build, expected
     )
 
 
-def test_every_bad_row_is_quarantined_under_its_reason(sample_build, sample_landing, expected):
+def test_every_bad_row_is_quarantined_or_its_bad_value_listed(
+    sample_build, sample_landing, expected
+):
+    """Each planted bad row is in quarantine under its reason, or (a bad non-key attribute) staged
+    with the value listed in audit.value_problems under the same reason."""
     quarantine = sample_build.query("select entity, raw_id, reason from audit.quarantine_rows")
+    problems = sample_build.query(
+        "select entity, raw_id, column_name, reason from audit.value_problems"
+    )
     planted = pd.read_csv(
         sample_landing / "_expected_quarantine.csv", dtype=str, keep_default_na=False
     )
     assert len(planted) > 0
-    assert keys(planted) <= keys(quarantine), keys(planted) - keys(quarantine)
+    found = keys(quarantine) | keys(problems)
+    assert keys(planted) <= found, keys(planted) - found
+    assert keys(problems) & keys(planted), "the sample plants value problems too"
     assert keys(quarantine) == keys(expected.quarantine)
     assert len(quarantine) == len(expected.quarantine)
+    columns = ["entity", "raw_id", "column_name", "reason"]
+    got = sorted(map(tuple, problems[columns].astype(str).to_numpy()))
+    want = sorted(map(tuple, expected.value_problems[columns].astype(str).to_numpy()))
+    assert got == want
 
 
 def test_landing_rows_are_conserved(sample_build, expected):

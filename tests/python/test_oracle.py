@@ -339,21 +339,34 @@ def test_superseded_rows_are_never_quarantined(tmp_path):
 
 def test_invalid_newest_row_does_not_fall_back_to_older_valid_row(tmp_path):
     tables = base()
-    tables["crm_accounts"].append({**tables["crm_accounts"][0], "arr": "-1", "updated_at": "2026"})
-    tables["crm_accounts"].append(
-        {**tables["crm_accounts"][0], "arr": "-1", "updated_at": "2030-01-01"}
+    tables["crm_contacts"].append(
+        {**tables["crm_contacts"][0], "account_id": "A9", "updated_at": "2026"}
+    )
+    tables["crm_contacts"].append(
+        {**tables["crm_contacts"][0], "account_id": "A9", "updated_at": "2030-01-01"}
     )
     result = run(tmp_path, tables)
-    assert counts(result, "crm_accounts") == {
+    assert counts(result, "crm_contacts") == {
         "raw_rows": 3,
         "staged_rows": 0,
         "superseded_rows": 1,
         "quarantined_rows": 2,
     }
-    assert sorted(result.quarantine.query("entity == 'crm_accounts'")["reason"]) == [
+    assert sorted(result.quarantine.query("entity == 'crm_contacts'")["reason"]) == [
         "invalid_updated_at",
-        "negative_arr",
+        "unknown_account",
     ]
+
+
+def test_newest_row_with_a_value_problem_is_staged_with_that_value_null(tmp_path):
+    tables = base()
+    tables["crm_accounts"].append(
+        {**tables["crm_accounts"][0], "arr": "-1", "updated_at": "2030-01-01"}
+    )
+    result = run(tmp_path, tables)
+    assert counts(result, "crm_accounts")["staged_rows"] == 1
+    assert pd.isna(result.staged["crm_accounts"].iloc[0]["arr"])
+    assert result.value_problems.values.tolist() == [["crm_accounts", "A1", "arr", "negative_arr"]]
 
 
 # --------------------------------------------------------------------------------------
@@ -378,24 +391,8 @@ def test_missing_id_in_every_entity(tmp_path):
 
 # (entity, changes to the base row, extra rows per entity, expected reason)
 REASON_CASES = [
-    ("crm_accounts", {"arr": "12k", "currency": ""}, {}, "invalid_arr"),
-    ("crm_accounts", {"arr": "1,200"}, {}, "invalid_arr"),
-    ("crm_accounts", {"arr": "-0.01"}, {}, "negative_arr"),
-    ("crm_accounts", {"currency": "  "}, {}, "missing_currency"),
-    ("crm_accounts", {"currency": "XYZ"}, {}, "unknown_currency"),
-    ("crm_accounts", {"arr": "", "currency": "XYZ"}, {}, "unknown_currency"),
-    ("crm_accounts", {"employee_count": "7.5"}, {}, "invalid_employee_count"),
-    ("crm_accounts", {"employee_count": "-1"}, {}, "invalid_employee_count"),
-    ("crm_accounts", {"contract_start_date": "2025-02-30"}, {}, "invalid_contract_start_date"),
-    ("crm_accounts", {"renewal_date": "2026-01-01T00:00:00"}, {}, "invalid_renewal_date"),
-    ("crm_accounts", {"churned_at": "yesterday"}, {}, "invalid_churned_at"),
     ("crm_contacts", {"account_id": ""}, {}, "missing_account_id"),
-    ("crm_contacts", {"role": " "}, {}, "missing_role"),
-    ("crm_contacts", {"role": "admin"}, {}, "invalid_role"),
-    ("crm_contacts", {"role": "---"}, {}, "invalid_role"),
-    ("crm_contacts", {"created_at": "02/01/2025"}, {}, "invalid_created_at"),
     ("crm_contacts", {"account_id": "A9"}, {}, "unknown_account"),
-    ("crm_contacts", {}, {"crm_accounts": {"arr": "-5"}}, "account_quarantined"),
     ("crm_contacts", {}, {"crm_accounts": {"updated_at": "never"}}, "unknown_account"),
     ("survey_invitations", {"contact_id": ""}, {}, "missing_contact_id"),
     ("survey_invitations", {"survey_type": ""}, {}, "missing_survey_type"),
@@ -403,7 +400,7 @@ REASON_CASES = [
     ("survey_invitations", {"sent_at": " "}, {}, "missing_sent_at"),
     ("survey_invitations", {"sent_at": "2026-01-10T10:00:00 UTC"}, {}, "invalid_sent_at"),
     ("survey_invitations", {"contact_id": "C9"}, {}, "unknown_contact"),
-    ("survey_invitations", {}, {"crm_contacts": {"role": "boss"}}, "contact_quarantined"),
+    ("survey_invitations", {}, {"crm_contacts": {"account_id": "A9"}}, "contact_quarantined"),
     ("survey_responses", {"invitation_id": ""}, {}, "missing_invitation_id"),
     ("survey_responses", {"contact_id": ""}, {}, "missing_contact_id"),
     ("survey_responses", {"score": "   "}, {}, "missing_score"),
@@ -417,7 +414,7 @@ REASON_CASES = [
     ("survey_responses", {"invitation_id": "I9"}, {}, "unknown_invitation"),
     ("survey_responses", {}, {"survey_invitations": {"sent_at": "x"}}, "invitation_quarantined"),
     ("survey_responses", {"contact_id": "C9"}, {}, "unknown_contact"),
-    ("survey_responses", {"contact_id": "C2"}, {"C2": {"role": "x"}}, "contact_quarantined"),
+    ("survey_responses", {"contact_id": "C2"}, {"C2": {"account_id": ""}}, "contact_quarantined"),
     ("survey_responses", {"contact_id": "C2"}, {"C2": {}}, "contact_mismatch"),
     (
         "survey_responses",
@@ -428,21 +425,7 @@ REASON_CASES = [
     ("support_tickets", {"account_id": " "}, {}, "missing_account_id"),
     ("support_tickets", {"created_at": ""}, {}, "missing_created_at"),
     ("support_tickets", {"created_at": "soon"}, {}, "invalid_created_at"),
-    ("support_tickets", {"first_response_at": "2026-01-32"}, {}, "invalid_first_response_at"),
-    ("support_tickets", {"solved_at": "06/01/2026"}, {}, "invalid_solved_at"),
-    ("support_tickets", {"reopened_count": "1.0"}, {}, "invalid_reopened_count"),
-    ("support_tickets", {"reopened_count": "-2"}, {}, "invalid_reopened_count"),
-    ("support_tickets", {"downtime_minutes": "n/a"}, {}, "invalid_downtime_minutes"),
-    ("support_tickets", {"downtime_minutes": "-0.5"}, {}, "invalid_downtime_minutes"),
-    (
-        "support_tickets",
-        {"first_response_at": "2026-01-04T23:59:59Z"},
-        {},
-        "first_response_before_created",
-    ),
-    ("support_tickets", {"solved_at": "2026-01-04"}, {}, "solved_before_created"),
     ("support_tickets", {"account_id": "A9"}, {}, "unknown_account"),
-    ("support_tickets", {}, {"crm_accounts": {"currency": "XXX"}}, "account_quarantined"),
     ("loop_followups", {"response_id": ""}, {}, "missing_response_id"),
     ("loop_followups", {"followed_up_at": ""}, {}, "missing_followed_up_at"),
     ("loop_followups", {"followed_up_at": "tomorrow"}, {}, "invalid_followed_up_at"),
@@ -455,6 +438,85 @@ REASON_CASES = [
         for entity in oracle.ENTITIES
     ],
 ]
+
+
+# (entity, changes to the base row, column, expected value problem): the row is staged, the
+# value null, nothing cascades.
+VALUE_CASES = [
+    ("crm_accounts", {"arr": "12k", "currency": ""}, "arr", "invalid_arr"),
+    ("crm_accounts", {"arr": "1,200"}, "arr", "invalid_arr"),
+    ("crm_accounts", {"arr": "210,000.00"}, "arr", "invalid_arr"),
+    ("crm_accounts", {"arr": "-0.01"}, "arr", "negative_arr"),
+    ("crm_accounts", {"currency": "  "}, "currency", "missing_currency"),
+    ("crm_accounts", {"currency": "XYZ"}, "currency", "unknown_currency"),
+    ("crm_accounts", {"arr": "", "currency": "XYZ"}, "currency", "unknown_currency"),
+    ("crm_accounts", {"employee_count": "7.5"}, "employee_count", "invalid_employee_count"),
+    ("crm_accounts", {"employee_count": "-1"}, "employee_count", "invalid_employee_count"),
+    (
+        "crm_accounts",
+        {"contract_start_date": "2025-02-30"},
+        "contract_start_date",
+        "invalid_contract_start_date",
+    ),
+    (
+        "crm_accounts",
+        {"renewal_date": "2026-01-01T00:00:00"},
+        "renewal_date",
+        "invalid_renewal_date",
+    ),
+    ("crm_accounts", {"churned_at": "yesterday"}, "churned_at", "invalid_churned_at"),
+    ("crm_contacts", {"role": " "}, "role", "missing_role"),
+    ("crm_contacts", {"role": "admin"}, "role", "invalid_role"),
+    ("crm_contacts", {"role": "---"}, "role", "invalid_role"),
+    ("crm_contacts", {"created_at": "02/01/2025"}, "created_at", "invalid_created_at"),
+    (
+        "support_tickets",
+        {"first_response_at": "2026-01-32"},
+        "first_response_at",
+        "invalid_first_response_at",
+    ),
+    ("support_tickets", {"solved_at": "06/01/2026"}, "solved_at", "invalid_solved_at"),
+    ("support_tickets", {"reopened_count": "1.0"}, "reopened_count", "invalid_reopened_count"),
+    ("support_tickets", {"reopened_count": "-2"}, "reopened_count", "invalid_reopened_count"),
+    (
+        "support_tickets",
+        {"downtime_minutes": "n/a"},
+        "downtime_minutes",
+        "invalid_downtime_minutes",
+    ),
+    (
+        "support_tickets",
+        {"downtime_minutes": "-0.5"},
+        "downtime_minutes",
+        "invalid_downtime_minutes",
+    ),
+    (
+        "support_tickets",
+        {"first_response_at": "2026-01-04T23:59:59Z"},
+        "first_response_at",
+        "first_response_before_created",
+    ),
+    ("support_tickets", {"solved_at": "2026-01-04"}, "solved_at", "solved_before_created"),
+]
+
+
+@pytest.mark.parametrize(
+    ("entity", "changes", "column", "reason"),
+    VALUE_CASES,
+    ids=[f"{case[0]}-{case[2]}-{case[3]}-{i}" for i, case in enumerate(VALUE_CASES)],
+)
+def test_value_problem(tmp_path, entity, changes, column, reason):
+    """The value is unusable, not the row: it is staged with that value null; nothing cascades."""
+    tables = base()
+    tables[entity][0].update(changes)
+    result = run(tmp_path, tables)
+    assert result.quarantine.empty
+    raw_id = BASE[entity][0][column_id(entity)]
+    assert result.value_problems.values.tolist() == [[entity, raw_id, column, reason]]
+    staged = result.staged[entity].iloc[0]
+    value_column = "currency" if column == "currency" else column
+    assert staged[value_column] is None or pd.isna(staged[value_column])
+    assert result.summary["responses"] == 1
 
 
 def reason_case_tables(entity: str, changes: dict, others: dict) -> dict:
@@ -523,11 +585,25 @@ def test_winner_with_several_failures_gets_the_first_rule(tmp_path):
     tables = base()
     tables["survey_responses"][0].update({"score": "ten", "responded_at": "", "contact_id": "C9"})
     tables["support_tickets"][0].update(
-        {"reopened_count": "-1", "downtime_minutes": "x", "solved_at": "2020-01-01"}
+        {"created_at": "soon", "reopened_count": "-1", "account_id": "A9"}
     )
     result = run(tmp_path, tables)
     assert reasons(result, "survey_responses") == {"R1": "invalid_score"}
-    assert reasons(result, "support_tickets") == {"T1": "invalid_reopened_count"}
+    assert reasons(result, "support_tickets") == {"T1": "invalid_created_at"}
+
+
+def test_every_unusable_value_of_a_row_is_listed(tmp_path):
+    tables = base()
+    tables["support_tickets"][0].update(
+        {"reopened_count": "-1", "downtime_minutes": "x", "solved_at": "2020-01-01"}
+    )
+    result = run(tmp_path, tables)
+    assert result.quarantine.empty
+    assert sorted(map(tuple, result.value_problems.values.tolist())) == [
+        ("support_tickets", "T1", "downtime_minutes", "invalid_downtime_minutes"),
+        ("support_tickets", "T1", "reopened_count", "invalid_reopened_count"),
+        ("support_tickets", "T1", "solved_at", "solved_before_created"),
+    ]
 
 
 def test_blank_optional_values_are_fine_but_invalid_ones_are_not(tmp_path):
@@ -547,16 +623,23 @@ def test_blank_optional_values_are_fine_but_invalid_ones_are_not(tmp_path):
 
 def test_quarantine_cascades_down_the_references(tmp_path):
     tables = base()
-    tables["crm_accounts"][0]["arr"] = "-5"
+    tables["crm_contacts"][0]["account_id"] = "A9"
     result = run(tmp_path, tables)
-    assert reasons(result, "crm_accounts") == {"A1": "negative_arr"}
-    assert reasons(result, "crm_contacts") == {"C1": "account_quarantined"}
+    assert reasons(result, "crm_contacts") == {"C1": "unknown_account"}
     assert reasons(result, "survey_invitations") == {"I1": "contact_quarantined"}
     assert reasons(result, "survey_responses") == {"R1": "invitation_quarantined"}
     assert reasons(result, "loop_followups") == {"F1": "response_quarantined"}
-    assert reasons(result, "support_tickets") == {"T1": "account_quarantined"}
-    assert result.summary["quarantined_rows"] == 6
+    assert reasons(result, "support_tickets") == {}
+    assert result.summary["quarantined_rows"] == 4
     assert result.summary["responses"] == 0
+
+
+def test_a_value_problem_does_not_cascade(tmp_path):
+    tables = base()
+    tables["crm_accounts"][0]["arr"] = "210,000.00"
+    result = run(tmp_path, tables)
+    assert result.quarantine.empty
+    assert result.summary["responses"] == 1
 
 
 # --------------------------------------------------------------------------------------
@@ -668,7 +751,7 @@ def test_dimensions_use_the_account_version_in_effect(tmp_path):
         "a.csv": [
             {**account, "plan": "Basic", "region": "", "updated_at": "2026-01-05T00:00:00Z"},
             {**account, "plan": "Pro", "updated_at": "2026-01-15T00:00:00Z"},
-            # invalid own values: not a version, although superseded
+            # an unusable ARR is a value problem: still a version (its plan applies), ARR null
             {**account, "plan": "Broken", "arr": "12k", "updated_at": "2026-01-18T00:00:00Z"},
             {**account, "plan": "Enterprise", "updated_at": "2026-01-25T00:00:00Z"},
         ]
@@ -683,11 +766,12 @@ def test_dimensions_use_the_account_version_in_effect(tmp_path):
     assert result.staged["crm_accounts"].iloc[0]["plan"] == "enterprise"
     mart = result.nps_monthly
     by_plan = mart.groupby(["plan", "region"])[["responses", "invitations"]].sum()
-    # responses: at 01-15 (tie -> the 01-15 version: pro), 01-20 (pro), 01-04 (first: basic)
+    # responses: at 01-15 (tie -> the 01-15 version: pro), 01-20 (broken), 01-04 (first: basic)
     # invitations: all sent before the first version -> basic with blank region
     assert by_plan.to_dict("index") == {
         ("basic", "unknown"): {"responses": 1, "invitations": 3},
-        ("pro", "EMEA"): {"responses": 2, "invitations": 0},
+        ("broken", "EMEA"): {"responses": 1, "invitations": 0},
+        ("pro", "EMEA"): {"responses": 1, "invitations": 0},
     }
 
 
