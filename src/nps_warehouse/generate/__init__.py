@@ -26,8 +26,6 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.csv as pacsv
-import pyarrow.parquet as pq
 
 from nps_warehouse.contract import SAMPLE_MARKER
 from nps_warehouse.generate.faults import (
@@ -51,6 +49,10 @@ from nps_warehouse.generate.world import (
     simulate_world,
     take,
 )
+from nps_warehouse.generate.writers import (
+    clear_landing,
+    write_table,
+)
 
 __all__ = [
     "BAD_KINDS",
@@ -63,31 +65,6 @@ __all__ = [
     "generate",
     "main",
 ]
-
-
-# ---------------------------------------------------------------------------------------
-# Writing
-# ---------------------------------------------------------------------------------------
-
-
-def write_table(table: pa.Table, path: Path) -> None:
-    """CSV (header, UTF-8, RFC 4180 quoting, blanks empty) or Parquet, by file suffix."""
-    if path.suffix == ".parquet":
-        pq.write_table(table, path)
-    else:
-        options = pacsv.WriteOptions(quoting_style="needed", quoting_header="none")
-        pacsv.write_csv(table, path, write_options=options)
-
-
-def clear_landing(out: Path) -> None:
-    """Delete the files inside the six entity folders (nothing else) and the manifest."""
-    for entity in ENTITY_COLUMNS:
-        folder = out / entity
-        if folder.is_dir():
-            for path in sorted(folder.iterdir()):
-                if path.is_file() or path.is_symlink():
-                    path.unlink()
-    (out / MANIFEST_NAME).unlink(missing_ok=True)
 
 
 def generate(
