@@ -6,12 +6,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from nps_warehouse.generate.render import (
-    _NULL,
-    ids,
-    labels,
-    render,
-)
+from nps_warehouse.generate.render import _NULL, ids, labels, render
 from nps_warehouse.generate.vocabulary import (
     CLOSED,
     COUNTRY_USD_PER_UNIT,

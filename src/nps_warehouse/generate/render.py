@@ -38,10 +38,7 @@ from nps_warehouse.generate.vocabulary import (
     TS_STYLE_P,
     TS_SUFFIXES,
 )
-from nps_warehouse.generate.world import (
-    Frame,
-    World,
-)
+from nps_warehouse.generate.world import Frame, World
 
 _NULL = pa.scalar(None, pa.string())
 
