@@ -1,0 +1,36 @@
+"""The nps-generate command line (also ``python -m nps_warehouse.generate``)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+from nps_warehouse.generate.core import generate
+from nps_warehouse.generate.vocabulary import FORMATS, MANIFEST_NAME
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Command line: ``nps-generate --out DIR --seed 42 --scale 1.0 ...``."""
+    parser = argparse.ArgumentParser(
+        prog="nps-generate", description="Write synthetic raw NPS landing files."
+    )
+    parser.add_argument("--out", default=os.environ.get("NPS_RAW_DIR", "data/raw"))
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--scale", type=float, default=1.0, help="1.0 = ~300 accounts")
+    parser.add_argument("--end-date", default="2026-06-30", help="export date, YYYY-MM-DD")
+    parser.add_argument("--months", type=int, default=24, help="months of history")
+    parser.add_argument("--format", choices=FORMATS, default="csv", dest="fmt")
+    parser.add_argument("--bad-share", type=float, default=0.0, help="bad rows per valid row")
+    parser.add_argument("--quiet", action="store_true", help="print nothing")
+    args = parser.parse_args(argv)
+    counts = generate(
+        args.out, args.seed, args.scale, args.end_date, args.months, args.fmt, args.bad_share
+    )
+    if not args.quiet:
+        print(f"Wrote raw landing files to {args.out} (seed {args.seed}, scale {args.scale}):")
+        for entity, rows in counts.items():
+            files = sorted(p.name for p in (Path(args.out) / entity).iterdir())
+            print(f"  {entity:<20} {rows:>10,} rows  {', '.join(files)}")
+        if args.bad_share > 0:
+            print(f"  {MANIFEST_NAME} lists the bad rows")
