@@ -156,23 +156,39 @@ checked as (
         typed.*,
         fx.usd_per_unit,
         ranked.version_rank,
+        -- Value problems: the value is nulled below and listed in value_problems; no row problem.
         case
             when typed.arr_text is not null and typed.arr_amount is null then 'invalid_arr'
             when typed.arr_amount < 0 then 'negative_arr'
+        end as arr_problem,
+        case
             when typed.arr_amount is not null and typed.currency_code is null then 'missing_currency'
             when typed.currency_code is not null and fx.currency_code is null then 'unknown_currency'
+        end as currency_problem,
+        case
             when typed.employee_count_text is not null and typed.employee_count is null then 'invalid_employee_count'
             when typed.employee_count < 0 then 'invalid_employee_count'
-            when typed.contract_start_date_text is not null and typed.contract_start_date is null then 'invalid_contract_start_date'
-            when typed.renewal_date_text is not null and typed.renewal_date is null then 'invalid_renewal_date'
-            when typed.churned_at_text is not null and typed.churned_at is null then 'invalid_churned_at'
-        end as row_problem
+        end as employee_count_problem,
+        case when typed.contract_start_date_text is not null and typed.contract_start_date is null
+            then 'invalid_contract_start_date' end as contract_start_date_problem,
+        case when typed.renewal_date_text is not null and typed.renewal_date is null
+            then 'invalid_renewal_date' end as renewal_date_problem,
+        case when typed.churned_at_text is not null and typed.churned_at is null
+            then 'invalid_churned_at' end as churned_at_problem,
+        cast(null as varchar) as row_problem
     from typed
     inner join ranked on typed._row_id = ranked._row_id
     left join floor.fx_rates as fx on typed.currency_code = fx.currency_code
 )
 select
-    *,
+    * replace (
+        case when arr_problem is null then arr_amount end as arr_amount,
+        case when currency_problem is null then currency_code end as currency_code,
+        case when employee_count_problem is null then employee_count end as employee_count,
+        case when contract_start_date_problem is null then contract_start_date end as contract_start_date,
+        case when renewal_date_problem is null then renewal_date end as renewal_date,
+        case when churned_at_problem is null then churned_at end as churned_at
+    ),
     reason(account_id, updated_at_text, updated_at, version_rank, row_problem) as quarantine_reason,
     status(account_id, updated_at, version_rank, row_problem) as row_status
 from checked;
@@ -226,18 +242,24 @@ checked as (
         ranked.version_rank,
         case
             when typed.account_id is null then 'missing_account_id'
-            when typed.role_text is null then 'missing_role'
-            when typed.role not in ('end_user', 'decision_maker') then 'invalid_role'
-            when typed.created_at_text is not null and typed.created_at is null then 'invalid_created_at'
             when accounts.account_id is null then 'unknown_account'
             when accounts.row_problem is not null then 'account_quarantined'
-        end as row_problem
+        end as row_problem,
+        case
+            when typed.role_text is null then 'missing_role'
+            when typed.role not in ('end_user', 'decision_maker') then 'invalid_role'
+        end as role_problem,
+        case when typed.created_at_text is not null and typed.created_at is null
+            then 'invalid_created_at' end as created_at_problem
     from typed
     inner join ranked on typed._row_id = ranked._row_id
     left join accounts on typed.account_id = accounts.account_id
 )
 select
-    *,
+    * replace (
+        case when role_problem is null then role end as role,
+        case when created_at_problem is null then created_at end as created_at
+    ),
     reason(contact_id, updated_at_text, updated_at, version_rank, row_problem) as quarantine_reason,
     status(contact_id, updated_at, version_rank, row_problem) as row_status
 from checked;
@@ -304,23 +326,36 @@ checked as (
             when typed.account_id is null then 'missing_account_id'
             when typed.created_at_text is null then 'missing_created_at'
             when typed.created_at is null then 'invalid_created_at'
-            when typed.first_response_at_text is not null and typed.first_response_at is null then 'invalid_first_response_at'
-            when typed.solved_at_text is not null and typed.solved_at is null then 'invalid_solved_at'
-            when typed.reopened_count_text is not null and typed.reopened_count is null then 'invalid_reopened_count'
-            when typed.reopened_count < 0 then 'invalid_reopened_count'
-            when typed.downtime_minutes_text is not null and typed.downtime_minutes is null then 'invalid_downtime_minutes'
-            when typed.downtime_minutes < 0 then 'invalid_downtime_minutes'
-            when typed.first_response_at < typed.created_at then 'first_response_before_created'
-            when typed.solved_at < typed.created_at then 'solved_before_created'
             when accounts.account_id is null then 'unknown_account'
             when accounts.row_problem is not null then 'account_quarantined'
-        end as row_problem
+        end as row_problem,
+        case
+            when typed.first_response_at_text is not null and typed.first_response_at is null then 'invalid_first_response_at'
+            when typed.first_response_at < typed.created_at then 'first_response_before_created'
+        end as first_response_at_problem,
+        case
+            when typed.solved_at_text is not null and typed.solved_at is null then 'invalid_solved_at'
+            when typed.solved_at < typed.created_at then 'solved_before_created'
+        end as solved_at_problem,
+        case
+            when typed.reopened_count_text is not null and typed.reopened_count is null then 'invalid_reopened_count'
+            when typed.reopened_count < 0 then 'invalid_reopened_count'
+        end as reopened_count_problem,
+        case
+            when typed.downtime_minutes_text is not null and typed.downtime_minutes is null then 'invalid_downtime_minutes'
+            when typed.downtime_minutes < 0 then 'invalid_downtime_minutes'
+        end as downtime_minutes_problem
     from typed
     inner join ranked on typed._row_id = ranked._row_id
     left join accounts on typed.account_id = accounts.account_id
 )
 select
-    *,
+    * replace (
+        case when first_response_at_problem is null then first_response_at end as first_response_at,
+        case when solved_at_problem is null then solved_at end as solved_at,
+        case when reopened_count_problem is null then reopened_count end as reopened_count,
+        case when downtime_minutes_problem is null then downtime_minutes end as downtime_minutes
+    ),
     reason(ticket_id, updated_at_text, updated_at, version_rank, row_problem) as quarantine_reason,
     status(ticket_id, updated_at, version_rank, row_problem) as row_status
 from checked;
@@ -553,7 +588,8 @@ from contacts_validated where row_status = 'staged';
 create or replace table floor.stg_support__tickets as
 select
     ticket_id, account_id, requester_contact_id, category, priority, channel, status, reopened_count,
-    downtime_minutes, created_at, first_response_at, solved_at, updated_at
+    downtime_minutes, created_at, first_response_at, solved_at, first_response_at_problem,
+    solved_at_problem, reopened_count_problem, downtime_minutes_problem, updated_at
 from tickets_validated where row_status = 'staged';
 
 create or replace table floor.stg_survey__invitations as
@@ -711,12 +747,16 @@ measured as (
         c.contact_id is not null as has_known_requester,
         t.solved_at is not null as is_solved,
         coalesce(t.reopened_count, 0) > 0 as is_reopened,
-        coalesce(coalesce(t.first_response_at, getvariable('as_of_at'))
+        case when t.first_response_at_problem is null then
+            coalesce(coalesce(t.first_response_at, getvariable('as_of_at'))
             > t.created_at + cast(sla.first_response_target_minutes as bigint) * interval 1 minute, false)
-            as is_first_response_sla_breached,
-        coalesce(coalesce(t.solved_at, getvariable('as_of_at'))
+        end as is_first_response_sla_breached,
+        case when t.solved_at_problem is null then
+            coalesce(coalesce(t.solved_at, getvariable('as_of_at'))
             > t.created_at + cast(sla.resolution_target_minutes as bigint) * interval 1 minute, false)
-            as is_resolution_sla_breached,
+        end as is_resolution_sla_breached,
+        coalesce(t.first_response_at_problem, t.solved_at_problem, t.reopened_count_problem,
+            t.downtime_minutes_problem) is not null as has_unusable_values,
         t.created_at, t.first_response_at, t.solved_at
     from in_scope as t
     left join floor.sla_targets as sla on t.priority = sla.priority
@@ -734,7 +774,7 @@ with responses_by_invitation as (
 )
 select
     i.invitation_id, i.campaign_id, i.contact_id, c.account_id, i.trigger_ticket_id, i.survey_type, i.channel,
-    c.role as respondent_role,
+    coalesce(c.role, 'unknown') as respondent_role,
     coalesce(v.region, 'unknown') as region,
     coalesce(v.plan, 'unknown') as plan,
     coalesce(v.industry, 'unknown') as industry,
@@ -757,7 +797,7 @@ where i.sent_at <= getvariable('as_of_at');
 create or replace table floor.fct_nps_responses as
 select
     r.response_id, r.invitation_id, r.campaign_id, r.contact_id, c.account_id, i.trigger_ticket_id, i.survey_type,
-    c.role as respondent_role,
+    coalesce(c.role, 'unknown') as respondent_role,
     coalesce(v.region, 'unknown') as region,
     coalesce(v.plan, 'unknown') as plan,
     coalesce(v.industry, 'unknown') as industry,
@@ -855,6 +895,21 @@ select
         0.0) / t.responses) end as nps_moe_95,
     i.invitations, i.responded_invitations,
     case when i.invitations > 0 then 1.0 * i.responded_invitations / i.invitations end as response_rate,
-    (select count(*) from floor.quarantine_rows) as quarantined_rows
+    (select count(*) from floor.quarantine_rows) as quarantined_rows,
+    (
+        select count(*) from accounts_validated
+        cross join unnest([arr_problem, currency_problem, employee_count_problem,
+            contract_start_date_problem, renewal_date_problem, churned_at_problem]) as p(problem)
+        where row_status = 'staged' and problem is not null
+    ) + (
+        select count(*) from contacts_validated
+        cross join unnest([role_problem, created_at_problem]) as p(problem)
+        where row_status = 'staged' and problem is not null
+    ) + (
+        select count(*) from tickets_validated
+        cross join unnest([first_response_at_problem, solved_at_problem, reopened_count_problem,
+            downtime_minutes_problem]) as p(problem)
+        where row_status = 'staged' and problem is not null
+    ) as unusable_values
 from totals as t
 cross join invitation_totals as i;

@@ -137,6 +137,8 @@ CASES = [
          value_problems={(A, "A1", "arr"): "invalid_arr"},
          staged={("core.dim_accounts", "account_id", "A1", "arr_usd"): None,
                  ("core.dim_accounts", "account_id", "A1", "region"): "EMEA",
+                 ("marts.mart_revenue_at_risk", "account_id", "A1", "is_arr_missing"): "true",
+                 ("marts.mart_revenue_at_risk", "account_id", "A1", "expected_arr_at_risk_90d"): None,
                  ("core.fct_nps_responses", "response_id", "R1", "score"): 9}),
     Case("unknown currency", change(A, currency="XYZ"),
          value_problems={(A, "A1", "currency"): "unknown_currency"},
