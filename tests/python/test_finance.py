@@ -141,3 +141,55 @@ def test_account_health_rolls_up_with_kish_n(sample_build):
         (weights * health["account_nps"]).sum() / weights.sum()
     )
     assert 0 <= summary["arr_coverage_share_90d"] <= 1
+
+
+def test_every_probability_says_what_calibrates_it(sample_build):
+    """Each churn probability carries its calibrating responses and whether it is the prior alone,
+    in mart_churn_probabilities, per account in mart_revenue_at_risk, and per backtest row."""
+    probabilities = sample_build.query("select * from marts.mart_churn_probabilities")
+    by_category = probabilities.set_index("nps_category")
+    for horizon in (90, 180, 365):
+        eligible = probabilities[f"responses_eligible_{horizon}d"]
+        assert (probabilities[f"is_prior_only_{horizon}d"] == (eligible == 0)).all()
+        assert by_category.loc["unsurveyed", f"is_prior_only_{horizon}d"]
+    accounts = sample_build.query("select * from marts.mart_revenue_at_risk")
+    for horizon in (90, 365):
+        wanted = accounts["current_category"].map(by_category[f"responses_eligible_{horizon}d"])
+        assert (accounts[f"calibration_responses_{horizon}d"] == wanted).all()
+        assert (
+            accounts[f"is_prior_only_{horizon}d"]
+            == (accounts[f"calibration_responses_{horizon}d"] == 0)
+        ).all()
+    backtest = sample_build.query("select * from marts.mart_revenue_at_risk_backtest")
+    evidence = sample_build.query(
+        """
+        select cast(as_of_at as date) as as_of_date, horizon_days, count(*) as prior_only
+        from intermediate.int_churn_probabilities
+        cross join (values (90), (180), (365)) as horizons(horizon_days)
+        where nps_category <> 'unsurveyed'
+            and case horizon_days when 90 then responses_eligible_90d
+                when 180 then responses_eligible_180d else responses_eligible_365d end = 0
+        group by all
+        """
+    )
+    merged = backtest.merge(evidence, on=["as_of_date", "horizon_days"], how="left")
+    assert (merged["prior_only_categories"] == merged["prior_only"].fillna(0)).all()
+    assert (backtest["prior_only_categories"] == 3).any(), "the 365-day rows rest on the prior"
+    assert ((backtest["prior_only_categories"] == 3) == (backtest["calibration_responses"] == 0)).all()
+
+
+def test_accounts_without_a_usable_arr_are_counted_not_zeroed(sample_build):
+    """The sample plants unparseable ARR: those accounts stay, with ARR null, and every ARR sum
+    says how many accounts it lacks."""
+    accounts = sample_build.query("select * from marts.mart_revenue_at_risk")
+    missing = accounts[accounts["is_arr_missing"]]
+    assert len(missing) > 0
+    assert missing["arr_usd"].isna().all() and missing["expected_arr_at_risk_90d"].isna().all()
+    overall = sample_build.query(
+        "select * from marts.mart_revenue_at_risk_rollup where rollup_dimension = 'overall'"
+    ).iloc[0]
+    assert overall["accounts_without_arr"] == len(missing)
+    assert overall["active_accounts"] == len(accounts)
+    summary = sample_build.query("select * from marts.mart_account_health_summary").iloc[0]
+    health = sample_build.query("select arr_usd from marts.mart_account_health")
+    assert summary["accounts_without_arr"] == health["arr_usd"].isna().sum()
