@@ -465,7 +465,12 @@ def value_problems_accounts(rows: pd.DataFrame, typed: pd.DataFrame) -> dict[str
     return {
         "employee_count": first_reason(
             i,
-            [("invalid_employee_count", nonnegative_invalid(rows, typed, "employee_count", parse_integer))],
+            [
+                (
+                    "invalid_employee_count",
+                    nonnegative_invalid(rows, typed, "employee_count", parse_integer),
+                )
+            ],
         ),
         "arr": first_reason(
             i,
@@ -478,7 +483,10 @@ def value_problems_accounts(rows: pd.DataFrame, typed: pd.DataFrame) -> dict[str
             i,
             [
                 ("missing_currency", typed["arr"].notna() & rows["currency"].isna()),
-                ("unknown_currency", typed["currency"].notna() & ~typed["currency"].isin(CURRENCIES)),
+                (
+                    "unknown_currency",
+                    typed["currency"].notna() & ~typed["currency"].isin(CURRENCIES),
+                ),
             ],
         ),
         "contract_start_date": first_reason(
@@ -539,7 +547,12 @@ def value_problems_tickets(rows: pd.DataFrame, typed: pd.DataFrame) -> dict[str,
         ),
         "reopened_count": first_reason(
             i,
-            [("invalid_reopened_count", nonnegative_invalid(rows, typed, "reopened_count", parse_integer))],
+            [
+                (
+                    "invalid_reopened_count",
+                    nonnegative_invalid(rows, typed, "reopened_count", parse_integer),
+                )
+            ],
         ),
         "downtime_minutes": first_reason(
             i,

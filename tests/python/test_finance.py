@@ -175,7 +175,9 @@ def test_every_probability_says_what_calibrates_it(sample_build):
     merged = backtest.merge(evidence, on=["as_of_date", "horizon_days"], how="left")
     assert (merged["prior_only_categories"] == merged["prior_only"].fillna(0)).all()
     assert (backtest["prior_only_categories"] == 3).any(), "the 365-day rows rest on the prior"
-    assert ((backtest["prior_only_categories"] == 3) == (backtest["calibration_responses"] == 0)).all()
+    assert (
+        (backtest["prior_only_categories"] == 3) == (backtest["calibration_responses"] == 0)
+    ).all()
 
 
 def test_accounts_without_a_usable_arr_are_counted_not_zeroed(sample_build):

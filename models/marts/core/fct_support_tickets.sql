@@ -68,16 +68,22 @@ tickets_measured as (
         coalesce(tickets_in_scope.reopened_count, 0) > 0 as is_reopened,
         {#- A first response or solve time that could not be used (a value problem) leaves its
             breach unknown (null), never invented. -#}
-        case when tickets_in_scope.first_response_at_problem is null then coalesce(
-            coalesce(tickets_in_scope.first_response_at, tickets_in_scope.as_of_at)
-            > {{ dbt.dateadd('minute', 'sla_targets.first_response_target_minutes', 'tickets_in_scope.created_at') }},
-            false
-        ) end as is_first_response_sla_breached,
-        case when tickets_in_scope.solved_at_problem is null then coalesce(
-            coalesce(tickets_in_scope.solved_at, tickets_in_scope.as_of_at)
-            > {{ dbt.dateadd('minute', 'sla_targets.resolution_target_minutes', 'tickets_in_scope.created_at') }},
-            false
-        ) end as is_resolution_sla_breached,
+        case
+            when tickets_in_scope.first_response_at_problem is null
+                then coalesce(
+                        coalesce(tickets_in_scope.first_response_at, tickets_in_scope.as_of_at)
+                        > {{ dbt.dateadd('minute', 'sla_targets.first_response_target_minutes', 'tickets_in_scope.created_at') }},
+                        false
+                    )
+        end as is_first_response_sla_breached,
+        case
+            when tickets_in_scope.solved_at_problem is null
+                then coalesce(
+                        coalesce(tickets_in_scope.solved_at, tickets_in_scope.as_of_at)
+                        > {{ dbt.dateadd('minute', 'sla_targets.resolution_target_minutes', 'tickets_in_scope.created_at') }},
+                        false
+                    )
+        end as is_resolution_sla_breached,
         tickets_in_scope.has_unusable_values,
         tickets_in_scope.created_at,
         tickets_in_scope.first_response_at,
