@@ -42,11 +42,18 @@ REQUIRED_TIMESTAMPS = {
 }
 SCORE = r"^[+]?0*([0-9]|10)$"
 AMOUNT = r"^[+]?([0-9]+([.][0-9]*)?|[.][0-9]+)$"
-CSV_OPTIONS = (
-    "header = true, all_varchar = true, delim = ',', quote = '\"', escape = '\"', "
-    "strict_mode = true, ignore_errors = true, store_rejects = true, "
-    "rejects_table = 'nps_rejects', rejects_scan = 'nps_scans'"
-)
+CSV_OPTIONS = "all_varchar = true, delim = ',', quote = '\"', escape = '\"', strict_mode = true"
+REJECTS = "store_rejects = true, rejects_table = 'nps_rejects', rejects_scan = 'nps_scans'"
+# The characters trimmed around every landing value and header name: Unicode's White_Space (tab,
+# line breaks, no-break spaces, U+2000-U+200A, ideographic space, ...) plus the zero-width space
+# U+200B and the byte-order mark U+FEFF. The dbt macro whitespace_code_points is the same list;
+# tests/python/test_unread_and_checks.py runs both over every character.
+WHITESPACE_CODE_POINTS = (
+    9, 10, 11, 12, 13, 32, 133, 160, 5760,
+    8192, 8193, 8194, 8195, 8196, 8197, 8198, 8199, 8200, 8201, 8202, 8203,
+    8232, 8233, 8239, 8287, 12288, 65279,
+)  # fmt: skip
+WHITESPACE = "".join(map(chr, WHITESPACE_CODE_POINTS))
 
 
 class QualityError(RuntimeError):
@@ -153,28 +160,136 @@ def checkpoint_for(context, name: str, expectations: list):
     )
 
 
-def read_batches(connection, path: Path, batch_rows: int):
-    """(header names, batches as text dataframes with normalised column names) of one file."""
-    escaped = str(path).replace("'", "''")
-    if path.suffix == ".parquet":
-        relation = connection.sql(
-            f"select cast(columns(*) as varchar) from read_parquet('{escaped}')"
+def strip_whitespace(text: str) -> str:
+    """The text without WHITESPACE at either end (dbt: the trim_whitespace macro)."""
+    return text.strip(WHITESPACE)
+
+
+def header_key(name: str | None) -> str:
+    """A header name as matched against the contract (dbt: landing_header_key)."""
+    return strip_whitespace(name or "").lower()
+
+
+@dataclass(frozen=True)
+class LandingFile:
+    """One entry of an entity folder: read as `format` ('csv' or 'parquet'), or not read, and why."""
+
+    path: Path
+    name: str
+    format: str | None
+    is_gzip: bool
+    unread_reason: str | None
+
+
+def landing_file_kind(name: str, is_folder: bool = False) -> tuple[str | None, bool, str | None]:
+    """(format, is_gzip, unread_reason) of an entity folder's entry; the dbt macro
+    landing_file_kind is the same rule: *.csv, *.csv.gz and *.parquet in any case are read;
+    sub-folders, hidden files and other extensions are reported, not read."""
+    lowered = name.lower()
+    if is_folder:
+        return None, False, "a sub-folder; files in sub-folders are not read"
+    if name.startswith("."):
+        return None, False, "a hidden file"
+    if lowered.endswith(".csv"):
+        return "csv", False, None
+    if lowered.endswith(".csv.gz"):
+        return "csv", True, None
+    if lowered.endswith(".parquet"):
+        return "parquet", False, None
+    return None, False, "not a .csv, .csv.gz or .parquet file"
+
+
+def landing_files(folder: Path) -> list[LandingFile]:
+    """Every entry of an entity folder (none when it does not exist), sorted by name; a sub-folder's
+    name ends with '/'. The dbt macro landing_files lists the same."""
+    if not folder.is_dir():
+        return []
+    entries = []
+    for entry in os.scandir(folder):
+        is_folder = entry.is_dir()
+        entries.append(
+            LandingFile(
+                Path(entry.path),
+                entry.name + ("/" if is_folder else ""),
+                *landing_file_kind(entry.name, is_folder),
+            )
         )
-    else:
-        relation = connection.sql(f"select * from read_csv('{escaped}', {CSV_OPTIONS})")
-    header = relation.columns
-    names = [name.strip().lower().replace("\ufeff", "") for name in header]
+    return sorted(entries, key=lambda entry: entry.name)
+
+
+def reader_sql(file: LandingFile, header: bool = True, rejects: bool = True) -> str:
+    """The DuckDB table function reading a landing file, every column as text (the dbt reader's
+    options); CSV lines the reader cannot use go to the temp table nps_rejects."""
+    escaped = str(file.path).replace("'", "''")
+    if file.format == "parquet":
+        return f"(select cast(columns(*) as varchar) from read_parquet('{escaped}'))"
+    options = f"header = {str(header).lower()}, {CSV_OPTIONS}, ignore_errors = true"
+    if file.is_gzip:
+        options += ", compression = 'gzip'"
+    if rejects:
+        options += f", {REJECTS}"
+    return f"read_csv('{escaped}', {options})"
+
+
+def header_names(connection, file: LandingFile) -> list[str]:
+    """The file's header names as written (DuckDB's own names trim spaces and rename a repeated
+    name to name_1): the first line read without a header, or the Parquet schema's fields."""
+    if file.format == "parquet":
+        import pyarrow.parquet
+
+        return list(pyarrow.parquet.read_schema(file.path).names)
+    first = connection.sql(
+        f"select * from {reader_sql(file, header=False, rejects=False)} limit 1"
+    ).fetchall()
+    return [name or "" for name in first[0]] if first else []
+
+
+def match_header(entity: str, file: LandingFile, written: list[str]) -> dict[str, int]:
+    """Contract column -> position in the file. Raises QualityError naming the file and the columns
+    when two columns match one contract name or a contract column is missing."""
+    columns = LANDING_CONTRACT[entity]
+    positions: dict[str, int] = {}
+    for position, name in enumerate(written):
+        key = header_key(name)
+        if key not in columns:
+            continue
+        if key in positions:
+            raise QualityError(
+                f"Landing file {file.path} has two columns for the contract column '{key}': "
+                f"'{written[positions[key]]}' and '{name}' (header names are matched ignoring case "
+                "and surrounding whitespace). Remove or rename one of them and re-export the file."
+            )
+        positions[key] = position
+    missing = [column for column in columns if column not in positions]
+    if missing:
+        raise QualityError(
+            f"Landing file {file.path} lacks the column(s) {', '.join(missing)}. The "
+            f"'{entity}' contract needs: {', '.join(columns)} (README, 'The landing "
+            f"contract'). Its header has: {', '.join(written)}. Rename or add the "
+            "column and re-export the file."
+        )
+    return positions
+
+
+def read_batches(connection, file: LandingFile, entity: str, batch_rows: int):
+    """Batches of one file as text dataframes: the contract columns under their contract names,
+    stripped (WHITESPACE), blank as None; other columns kept (so every byte is decoded, as in dbt)
+    as _extra_<position>. Raises QualityError for a header that does not fit the contract."""
+    relation = connection.sql(f"select * from {reader_sql(file)}")
+    read_names = relation.columns
+    written = header_names(connection, file)
+    if len(written) != len(read_names):
+        written = list(read_names)
+    positions = match_header(entity, file, written)
+    by_position = {position: column for column, position in positions.items()}
+    names = [by_position.get(i, f"_extra_{i}") for i in range(len(read_names))]
     reader = relation.to_arrow_reader(batch_rows)
-
-    def batches():
-        for batch in reader:
-            frame = batch.to_pandas()
-            frame.columns = names
-            for column in frame.columns:
-                frame[column] = frame[column].str.strip().replace("", None)
-            yield frame
-
-    return header, batches()
+    for batch in reader:
+        frame = batch.to_pandas()
+        frame.columns = names
+        for column in positions:
+            frame[column] = frame[column].str.strip(WHITESPACE).replace("", None)
+        yield frame
 
 
 def rejected_lines(connection) -> list[tuple]:
@@ -196,55 +311,49 @@ def check_landing(
     context = gx_context(project_dir)
     warnings_: list[str] = []
     errors: list[str] = []
-    for entity, columns in LANDING_CONTRACT.items():
+    for entity in LANDING_CONTRACT:
         checkpoint = checkpoint_for(
             context, f"landing_{entity}", landing_expectations(entity, mostly)
         )
         tallies: dict[str, Tally] = {}
         rows, undecodable = 0, defaultdict(list)
         started = time.monotonic()
-        files = sorted((raw_dir / entity).glob("*.csv")) + sorted(
-            (raw_dir / entity).glob("*.parquet")
-        )
-        for path in files:
-            if path.stat().st_size == 0:
+        listing = landing_files(raw_dir / entity)
+        files = [entry for entry in listing if entry.unread_reason is None]
+        for entry in listing:
+            if entry.unread_reason is not None:
+                warnings_.append(f"{entity}: not read: {entry.name} ({entry.unread_reason})")
+        for file in files:
+            if file.path.stat().st_size == 0:
+                warnings_.append(
+                    f"{entity}: skipping empty file {file.name} (0 bytes, no header, no rows)"
+                )
                 continue
             with duckdb.connect() as connection:
                 connection.execute("set enable_progress_bar = false")
                 try:
-                    header, batches = read_batches(connection, path, int(config["batch_rows"]))
-                    missing = [
-                        c
-                        for c in columns
-                        if c not in {h.strip().lower().replace("\ufeff", "") for h in header}
-                    ]
-                    if missing:
-                        message = (
-                            f"Landing file {path} lacks the column(s) {', '.join(missing)}. The "
-                            f"'{entity}' contract needs: {', '.join(columns)} (README, 'The landing "
-                            f"contract'). Its header has: {', '.join(header)}. Rename or add the "
-                            "column and re-export the file."
-                        )
-                        (errors if severity["missing_column"] == "error" else warnings_).append(
-                            message
-                        )
-                        continue
-                    for frame in batches:
+                    for frame in read_batches(connection, file, entity, int(config["batch_rows"])):
                         rows += len(frame)
                         result = checkpoint.run(batch_parameters={"dataframe": frame})
-                        tally(result, tallies, path)
-                    rejects = rejected_lines(connection) if path.suffix == ".csv" else []
+                        tally(result, tallies, file.path)
+                    rejects = rejected_lines(connection) if file.format == "csv" else []
+                except QualityError as error:
+                    (errors if severity["missing_column"] == "error" else warnings_).append(
+                        str(error)
+                    )
+                    continue
                 except duckdb.Error as error:
                     first = str(error).strip().splitlines()[0]
                     message = (
-                        f"Landing file {path} cannot be read: {first} Check it is UTF-8 CSV with a "
-                        "header row (RFC 4180: quote fields holding commas, quotes or line breaks) "
-                        "or Parquet, and re-export the file."
+                        f"Landing file {file.path} cannot be read: {first} Check it is UTF-8 CSV "
+                        "with a header row (RFC 4180: quote fields holding commas, quotes or line "
+                        "breaks; gzip-compressed is fine) or Parquet, and re-export the file."
                     )
                     (errors if severity["unreadable_file"] == "error" else warnings_).append(
                         message
                     )
                     continue
+            path = file.path
             for line, kind, text in rejects:
                 if kind == "INVALID ENCODING":
                     undecodable[path].append(line)
