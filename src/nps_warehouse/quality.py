@@ -445,37 +445,74 @@ def docs_url(context) -> str:
     return sites[0]["site_url"] if sites else "(none)"
 
 
-def mart_expectations(columns: list[str]) -> list:
-    """Range checks found by column name, so a new mart is checked as soon as it exists:
-    score 0–10, nps −100..100, *_rate and *_share 0..1, nps_moe_95 ≥ 0, and an ARR at risk
-    never above the ARR it is part of (when a mart has both)."""
+KEY_COLUMNS = ("response_id", "contact_id", "account_id", "as_of_at")
+INTEGER_TYPES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT",
+                 "UINTEGER", "UBIGINT", "UHUGEINT")  # fmt: skip
+NUMERIC_TYPES = (*INTEGER_TYPES, "FLOAT", "DOUBLE", "DECIMAL")
+
+
+def mart_expectations(columns: list[str], types: dict[str, str] | None = None) -> list:
+    """Checks found by column name (and DuckDB type, when `types` gives it), so a new mart is
+    checked as soon as it exists:
+
+    - keys (response_id, contact_id, account_id) and as_of_at are never null;
+    - standard errors and margins (`*_se`, `*_moe_95`) are ≥ 0;
+    - differences (`*_change`, `*_gap`, `*_trend_*`): of a share within −1..1, of an NPS within
+      −200..200;
+    - scores (`score`, `score_before`, `next_score`, ...) 0–10; NPS values (`nps`, `account_nps`,
+      `nps_last_60d`, ...) −100..100; `*_rate*`, `*_share*`, `*_probability*`, `*_attainment` 0..1;
+    - ARR amounts (`arr_usd`, `*_arr*`, but not `*_error_arr`), durations (`*_hours`, `*_minutes`,
+      `*_days`) and every other integer column (counts) ≥ 0;
+    - an ARR at risk (`*arr_at_risk*`) ≤ the ARR it is part of (`arr_<rest>` when the mart has
+      it), and in a mart with `arr_usd` every ARR amount but means and medians ≤ `arr_usd`.
+    """
     import great_expectations.expectations as gxe
 
+    def between(column, low=None, high=None):
+        return gxe.ExpectColumnValuesToBeBetween(column=column, min_value=low, max_value=high)
+
+    def at_most(column, whole):
+        return gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+            column_A=whole, column_B=column, or_equal=True, ignore_row_if="either_value_is_missing"
+        )
+
+    types = types or {}
     suite = []
+    amounts = []
     for column in columns:
-        if column == "score":
-            suite.append(
-                gxe.ExpectColumnValuesToBeBetween(column=column, min_value=0, max_value=10)
-            )
-        elif column == "nps":
-            suite.append(
-                gxe.ExpectColumnValuesToBeBetween(column=column, min_value=-100, max_value=100)
-            )
-        elif column.endswith(("_rate", "_share")):
-            suite.append(gxe.ExpectColumnValuesToBeBetween(column=column, min_value=0, max_value=1))
-        elif column == "nps_moe_95":
-            suite.append(gxe.ExpectColumnValuesToBeBetween(column=column, min_value=0))
-    for at_risk in (c for c in columns if "arr_at_risk" in c):
-        whole = at_risk.replace("_at_risk", "")
-        if whole in columns:
-            suite.append(
-                gxe.ExpectColumnPairValuesAToBeGreaterThanB(
-                    column_A=whole,
-                    column_B=at_risk,
-                    or_equal=True,
-                    ignore_row_if="either_value_is_missing",
-                )
-            )
+        tokens = set(column.split("_"))
+        kind = types.get(column, "DOUBLE").upper()
+        if column in KEY_COLUMNS:
+            suite.append(gxe.ExpectColumnValuesToNotBeNull(column=column))
+        if not kind.startswith(NUMERIC_TYPES):
+            continue
+        is_share = bool(tokens & {"rate", "share", "probability", "attainment"})
+        if tokens & {"se", "moe"}:
+            suite.append(between(column, 0))
+        elif tokens & {"change", "gap", "trend", "error"} or column == "z":
+            if is_share:
+                suite.append(between(column, -1, 1))
+            elif "nps" in tokens or column.endswith("_gap"):
+                suite.append(between(column, -200, 200))
+        elif "score" in tokens:
+            suite.append(between(column, 0, 10))
+        elif "nps" in tokens:
+            suite.append(between(column, -100, 100))
+        elif is_share:
+            suite.append(between(column, 0, 1))
+        elif "arr" in tokens:
+            suite.append(between(column, 0))
+            if not tokens & {"mean", "median"}:
+                amounts.append(column)
+        elif tokens & {"hours", "minutes", "days"} or kind.startswith(INTEGER_TYPES):
+            suite.append(between(column, 0))
+    for column in amounts:
+        if "arr_at_risk" in column:
+            whole = "arr" + column.split("arr_at_risk", 1)[1]
+            if whole in columns and whole != "arr_usd":
+                suite.append(at_most(column, whole))
+        if "arr_usd" in columns and column != "arr_usd":
+            suite.append(at_most(column, "arr_usd"))
     return suite
 
 
@@ -496,8 +533,13 @@ def check_marts(duckdb_path: Path, project_dir: Path) -> list[str]:
         ]
         for table in tables:
             relation = connection.sql(f"select * from marts.{table}")
-            expectations = mart_expectations(relation.columns)
+            types = dict(zip(relation.columns, map(str, relation.types), strict=True))
+            expectations = mart_expectations(relation.columns, types)
             if not expectations:
+                failures.append(
+                    f"marts.{table}: no expectation applies to its columns; every marts table "
+                    "needs one (add a rule to mart_expectations in src/nps_warehouse/quality.py)"
+                )
                 continue
             checked += 1
             checkpoint = checkpoint_for(context, f"mart_{table}", expectations)
