@@ -106,6 +106,8 @@ def main(argv: list[str] | None = None) -> int:
                 project_dir,
                 env={"NPS_RAW_DIR": str(raw_dir.resolve()), "NPS_DUCKDB_PATH": str(duckdb_path)},
             )
+            for line in quality.warned_offenders(project_dir, duckdb_path):
+                print(f"  {line}", flush=True)
             print("Mart checks (Great Expectations) ...", flush=True)
             for note in quality.check_marts(duckdb_path, project_dir):
                 print(f"  {note}", flush=True)

@@ -11,6 +11,7 @@ column and what to do; `warn` prints and goes on (dbt quarantines the bad rows).
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
@@ -563,3 +564,31 @@ def check_marts(duckdb_path: Path, project_dir: Path) -> list[str]:
             + f"\nGX Data Docs: {docs}"
         )
     return [*failures, f"Mart checks: {checked} marts tables validated; GX Data Docs: {docs}"]
+
+
+def warned_offenders(project_dir: Path, duckdb_path: Path, limit: int = 20) -> list[str]:
+    """Lines naming the offenders of every dbt test that warned in the last run: dbt's own log
+    only says "Got 4 results", so each warned test's compiled query (target/run_results.json) is
+    run again on the warehouse and its first `limit` rows are listed, column by column."""
+    target = Path(os.environ.get("DBT_TARGET_PATH") or "target")
+    results_file = (project_dir / target) / "run_results.json"
+    if not results_file.is_file():
+        return []
+    warned = [
+        result
+        for result in json.loads(results_file.read_text(encoding="utf-8"))["results"]
+        if result["status"] == "warn" and result.get("compiled_code")
+    ]
+    lines = []
+    with duckdb.connect(str(duckdb_path), read_only=True) as connection:
+        for result in warned:
+            name = result["unique_id"].split(".")[2]
+            relation = connection.sql(result["compiled_code"])
+            rows = relation.limit(limit).fetchall()
+            shown = f", the first {limit}" if (result.get("failures") or 0) > limit else ""
+            lines.append(f"dbt warning {name}: {result.get('failures')} row(s){shown}:")
+            lines += [
+                "    " + ", ".join(f"{c}={v}" for c, v in zip(relation.columns, row, strict=True))
+                for row in rows
+            ]
+    return lines
