@@ -446,7 +446,8 @@ def docs_url(context) -> str:
     return sites[0]["site_url"] if sites else "(none)"
 
 
-KEY_COLUMNS = ("response_id", "contact_id", "account_id", "as_of_at")
+# Never null where a mart has them (as_of_at is: a landing folder without events has no as_of).
+KEY_COLUMNS = ("response_id", "contact_id", "account_id")
 INTEGER_TYPES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT",
                  "UINTEGER", "UBIGINT", "UHUGEINT")  # fmt: skip
 NUMERIC_TYPES = (*INTEGER_TYPES, "FLOAT", "DOUBLE", "DECIMAL")
@@ -456,14 +457,15 @@ def mart_expectations(columns: list[str], types: dict[str, str] | None = None) -
     """Checks found by column name (and DuckDB type, when `types` gives it), so a new mart is
     checked as soon as it exists:
 
-    - keys (response_id, contact_id, account_id) and as_of_at are never null;
+    - keys (response_id, contact_id, account_id) are never null;
     - standard errors and margins (`*_se`, `*_moe_95`) are ≥ 0;
     - differences (`*_change`, `*_gap`, `*_trend_*`): of a share within −1..1, of an NPS within
       −200..200;
-    - scores (`score`, `score_before`, `next_score`, ...) 0–10; NPS values (`nps`, `account_nps`,
+    - scores (`score`, `score_before`, `next_score`, ...) 0–10; every other integer column is a
+      count (`responses`, `accounts_with_nps`, ...) ≥ 0; NPS values (`nps`, `account_nps`,
       `nps_last_60d`, ...) −100..100; `*_rate*`, `*_share*`, `*_probability*`, `*_attainment` 0..1;
-    - ARR amounts (`arr_usd`, `*_arr*`, but not `*_error_arr`), durations (`*_hours`, `*_minutes`,
-      `*_days`) and every other integer column (counts) ≥ 0;
+    - ARR amounts (`arr_usd`, `*_arr*`, but not `*_error_arr`) and durations (`*_hours`,
+      `*_minutes`, `*_days`) ≥ 0;
     - an ARR at risk (`*arr_at_risk*`) ≤ the ARR it is part of (`arr_<rest>` when the mart has
       it), and in a mart with `arr_usd` every ARR amount but means and medians ≤ `arr_usd`.
     """
@@ -497,6 +499,8 @@ def mart_expectations(columns: list[str], types: dict[str, str] | None = None) -
                 suite.append(between(column, -200, 200))
         elif "score" in tokens:
             suite.append(between(column, 0, 10))
+        elif kind.startswith(INTEGER_TYPES):  # counts, accounts_with_nps included
+            suite.append(between(column, 0))
         elif "nps" in tokens:
             suite.append(between(column, -100, 100))
         elif is_share:
@@ -505,7 +509,7 @@ def mart_expectations(columns: list[str], types: dict[str, str] | None = None) -
             suite.append(between(column, 0))
             if not tokens & {"mean", "median"}:
                 amounts.append(column)
-        elif tokens & {"hours", "minutes", "days"} or kind.startswith(INTEGER_TYPES):
+        elif tokens & {"hours", "minutes", "days"}:
             suite.append(between(column, 0))
     for column in amounts:
         if "arr_at_risk" in column:
