@@ -6,67 +6,67 @@ with
 
 cases as (
     select
-        'parse_integer' as parser,
+        'parse_integer' as parser_macro,
         chr(9) || '7' || chr(9) as raw_text,
         '7' as expected
     union all
     select
-        'parse_integer' as parser,
+        'parse_integer' as parser_macro,
         chr(160) || '8' || chr(8239) as raw_text,
         '8' as expected
     union all
     select
-        'parse_integer' as parser,
+        'parse_integer' as parser_macro,
         chr(65279) || '10' || chr(13) || chr(10) as raw_text,
         '10' as expected
     union all
     select
-        'parse_integer' as parser,
+        'parse_integer' as parser_macro,
         '7' || chr(160) || '5' as raw_text,
         null as expected
     union all
     select
-        'parse_decimal' as parser,
+        'parse_decimal' as parser_macro,
         chr(12288) || '1200.50' || chr(8199) as raw_text,
         '1200.500000' as expected
     union all
     select
-        'parse_date' as parser,
+        'parse_date' as parser_macro,
         chr(9) || '2026-02-28' || chr(160) as raw_text,
         '2026-02-28' as expected
     union all
     select
-        'parse_timestamp_utc' as parser,
+        'parse_timestamp_utc' as parser_macro,
         chr(8199) || '2026-03-01T01:30:00+02:00' || chr(13) || chr(10) as raw_text,
         '2026-02-28 23:30:00' as expected
     union all
     select
-        'normalise_enum' as parser,
+        'normalise_enum' as parser_macro,
         chr(160) || 'Decision Maker' || chr(9) as raw_text,
         'decision_maker' as expected
     union all
     select
-        'normalise_tags' as parser,
+        'normalise_tags' as parser_macro,
         chr(9) || 'Price' || chr(160) || ';' || chr(8239) || 'support' || chr(10) as raw_text,
         'price;support' as expected
     union all
     select
-        'clean_text' as parser,
+        'clean_text' as parser_macro,
         chr(65279) || 'RSP-1' || chr(12288) as raw_text,
         'RSP-1' as expected
     union all
     select
-        'clean_text' as parser,
+        'clean_text' as parser_macro,
         chr(9) || chr(160) || chr(8203) as raw_text,
         null as expected
 ),
 
 parsed as (
     select
-        parser,
+        parser_macro,
         raw_text,
         expected,
-        case parser
+        case parser_macro
             when 'parse_integer' then cast({{ parse_integer('raw_text') }} as {{ dbt.type_string() }})
             when 'parse_decimal' then cast({{ parse_decimal('raw_text') }} as {{ dbt.type_string() }})
             when 'parse_date' then cast({{ parse_date('raw_text') }} as {{ dbt.type_string() }})
