@@ -44,11 +44,22 @@
     {%- if not execute -%}
     select {% for column in columns %}null as {{ column }}, {% endfor %}null as _file_name, null as _row_number, null as _read_problem
     {%- else -%}
-    {%- set files = landing_files(folder) -%}
+    {%- set listing = landing_files(folder) -%}
+    {%- set files = [] -%}
+    {%- set unread = [] -%}
+    {%- for entry in listing -%}
+    {%- if entry.unread_reason is none -%}
+    {%- do files.append(entry) -%}
+    {%- else -%}
+    {%- do unread.append(entry.name ~ ' (' ~ entry.unread_reason ~ ')') -%}
+    {{ log("nps_warehouse: " ~ entity ~ ": not read: " ~ entry.name ~ " (" ~ entry.unread_reason ~ ")", info=true) }}
+    {%- endif -%}
+    {%- endfor -%}
     {%- if files | length == 0 -%}
         {{ exceptions.raise_compiler_error(
-            "No landing files for '" ~ entity ~ "': expected one or more *.csv or *.parquet files in "
-            ~ folder ~ "/ . Set NPS_RAW_DIR to your landing folder (now '" ~ landing_dir()
+            "No landing files for '" ~ entity ~ "': expected one or more *.csv, *.csv.gz or *.parquet files in "
+            ~ folder ~ "/" ~ (" (it holds only files that are not read: " ~ unread | join(', ') ~ ")" if unread else "")
+            ~ ". Set NPS_RAW_DIR to your landing folder (now '" ~ landing_dir()
             ~ "'), or write the sample data with `make sample`. A file holding only the header row "
             ~ "declares an entity with no rows.") }}
     {%- endif -%}
@@ -94,21 +105,59 @@
 
 
 {% macro landing_files(folder) %}
-    {#- The entity's landing files (*.csv and *.parquet), sorted by name, with their size in bytes. -#}
+    {#- Every entry of an entity folder, sorted by name, as a dict: path, name (a sub-folder's ends
+        with '/'), size in bytes, format ('csv' or 'parquet'), is_gzip, and unread_reason (none for
+        a file that is read; see landing_file_kind). The Python landing check lists the same way. -#}
     {%- set escaped = folder | replace("'", "''") -%}
     {%- set listing = run_query(
-        "select filename, size from read_blob(['" ~ escaped ~ "/*.csv', '" ~ escaped ~ "/*.parquet'])"
+        "select filename, size, false as is_folder from read_blob('" ~ escaped ~ "/*')"
+        ~ " union all select file, null, true from glob('" ~ escaped ~ "/*/')"
     ) -%}
     {%- set files = [] -%}
     {%- for row in listing.rows -%}
+    {%- set name = row[0].rstrip('/').split('/')[-1] -%}
+    {%- set kind = landing_file_kind(name, is_folder=row[2]) -%}
     {%- do files.append({
         'path': row[0],
-        'name': row[0].split('/')[-1],
-        'format': 'parquet' if row[0].endswith('.parquet') else 'csv',
+        'name': name ~ ('/' if row[2] else ''),
         'size': row[1],
+        'format': kind.format,
+        'is_gzip': kind.is_gzip,
+        'unread_reason': kind.unread_reason,
     }) -%}
     {%- endfor -%}
     {{ return(files | sort(attribute='name')) }}
+{% endmacro %}
+
+
+{% macro landing_file_kind(name, is_folder=false) %}
+    {#- The one rule of which entries of an entity folder are read (quality.landing_file_kind is
+        its Python twin, and tests prove they agree): *.csv, *.csv.gz (gzip-compressed CSV) and
+        *.parquet, extensions in any case; not hidden files (names starting with '.'), sub-folders
+        or any other extension, each reported with its reason. -#}
+    {%- set lowered = name | lower -%}
+    {%- if is_folder -%}
+    {%- set kind = {'format': none, 'is_gzip': false, 'unread_reason': 'a sub-folder; files in sub-folders are not read'} -%}
+    {%- elif name.startswith('.') -%}
+    {%- set kind = {'format': none, 'is_gzip': false, 'unread_reason': 'a hidden file'} -%}
+    {%- elif lowered.endswith('.csv') -%}
+    {%- set kind = {'format': 'csv', 'is_gzip': false, 'unread_reason': none} -%}
+    {%- elif lowered.endswith('.csv.gz') -%}
+    {%- set kind = {'format': 'csv', 'is_gzip': true, 'unread_reason': none} -%}
+    {%- elif lowered.endswith('.parquet') -%}
+    {%- set kind = {'format': 'parquet', 'is_gzip': false, 'unread_reason': none} -%}
+    {%- else -%}
+    {%- set kind = {'format': none, 'is_gzip': false, 'unread_reason': 'not a .csv, .csv.gz or .parquet file'} -%}
+    {%- endif -%}
+    {{ return(kind) }}
+{% endmacro %}
+
+
+{% macro landing_csv_options(file) %}
+    {#- read_csv's options for a landing CSV: RFC 4180 (comma, double quotes doubled inside), every
+        column as text, strict; gzip where the file is *.csv.gz. -#}
+    all_varchar = true, delim = ',', quote = '"', escape = '"', strict_mode = true
+    {%- if file.is_gzip %}, compression = 'gzip'{% endif -%}
 {% endmacro %}
 
 
@@ -123,9 +172,9 @@
     {%- if skip_undecodable -%}
     {#- The reader drops an undecodable row only when one of its columns is read: the filter reads
         them all, so the row count does not depend on which columns a query selects. -#}
-    (select * from read_csv('{{ path }}', header = true, all_varchar = true, delim = ',', quote = '"', escape = '"', strict_mode = true, ignore_errors = true) where hash(columns(*)) is not null)
+    (select * from read_csv('{{ path }}', header = true, {{ landing_csv_options(file) }}, ignore_errors = true) where hash(columns(*)) is not null)
     {%- else -%}
-    read_csv('{{ path }}', header = true, all_varchar = true, delim = ',', quote = '"', escape = '"', strict_mode = true
+    read_csv('{{ path }}', header = true, {{ landing_csv_options(file) }}
         {%- if store_rejects %}, ignore_errors = true, store_rejects = true, rejects_table = 'nps_landing_rejects', rejects_scan = 'nps_landing_scans'{% endif %})
     {%- endif -%}
     {%- endif -%}
@@ -156,32 +205,70 @@
 {% endmacro %}
 
 
+{% macro landing_header_names(file) %}
+    {#- The file's header names as written, in order (the reader's own names trim spaces and
+        rename a repeated name to name_1, which would hide a duplicate): the first line read
+        without a header for CSV, the top-level fields of the schema for Parquet. -#}
+    {%- set path = file.path | replace("'", "''") -%}
+    {%- if file.format == 'parquet' -%}
+    {%- set schema = run_query("select name, num_children from parquet_schema('" ~ path ~ "')") -%}
+    {%- set walk = namespace(inside=0) -%}
+    {%- set names = [] -%}
+    {%- for row in schema.rows[1:] -%}
+    {%- if walk.inside == 0 -%}{%- do names.append(row[0]) -%}{%- else -%}{%- set walk.inside = walk.inside - 1 -%}{%- endif -%}
+    {%- set walk.inside = walk.inside + (row[1] or 0) -%}
+    {%- endfor -%}
+    {{ return(names) }}
+    {%- else -%}
+    {%- set first = run_query(
+        "select * from read_csv('" ~ path ~ "', header = false, " ~ landing_csv_options(file)
+        ~ ", ignore_errors = true) limit 1") -%}
+    {{ return([] if first.rows | length == 0 else first.rows[0] | map('default', '', true) | list) }}
+    {%- endif -%}
+{% endmacro %}
+
+
+{% macro landing_header_key(name) %}
+    {#- A header name as matched against the contract: whitespace_characters trimmed at both ends
+        (a byte-order mark included), lower case. quality.header_key does the same. -#}
+    {{ return(name | trim(whitespace_text()) | lower) }}
+{% endmacro %}
+
+
 {% macro landing_file_header(file, entity) %}
-    {#- Maps each contract column to the file's own header name (matched ignoring case and
-        surrounding spaces); none for an empty file; a clear error for a missing column. -#}
+    {#- Maps each contract column to the reader's name of the file's column (header names matched
+        by landing_header_key); none for an empty file; a clear error for a missing column or for
+        two columns matching one contract name. -#}
     {%- if file.size == 0 -%}
         {{ log("nps_warehouse: skipping empty file " ~ file.path ~ " (0 bytes, no header, no rows)", info=true) }}
         {{ return(none) }}
     {%- endif -%}
     {%- set described = run_query("describe select * from " ~ landing_reader(file, skip_undecodable=true)) -%}
-    {%- set found = {} -%}
-    {%- for row in described.rows -%}
-    {%- do found.update({row[0] | trim | lower | replace('\ufeff', ''): row[0]}) -%}
-    {%- endfor -%}
-    {%- set missing = [] -%}
+    {%- set read_names = described.rows | map(attribute=0) | list -%}
+    {%- set written = landing_header_names(file) -%}
+    {%- if written | length != read_names | length -%}{%- set written = read_names -%}{%- endif -%}
+    {%- set contract = landing_contract()[entity] -%}
     {%- set header = {} -%}
-    {%- for column in landing_contract()[entity] -%}
-    {%- if column in found -%}
-    {%- do header.update({column: found[column]}) -%}
-    {%- else -%}
-    {%- do missing.append(column) -%}
+    {%- set written_for = {} -%}
+    {%- for name in written -%}
+    {%- set key = landing_header_key(name) -%}
+    {%- if key in contract and key in header -%}
+        {{ exceptions.raise_compiler_error(
+            "Landing file " ~ file.path ~ " has two columns for the contract column '" ~ key ~ "': '"
+            ~ written_for[key] ~ "' and '" ~ name ~ "' (header names are matched ignoring case and"
+            ~ " surrounding whitespace). Remove or rename one of them and re-export the file.") }}
+    {%- endif -%}
+    {%- if key in contract -%}
+    {%- do header.update({key: read_names[loop.index0]}) -%}
+    {%- do written_for.update({key: name}) -%}
     {%- endif -%}
     {%- endfor -%}
+    {%- set missing = contract | reject('in', header) | list -%}
     {%- if missing | length > 0 -%}
         {{ exceptions.raise_compiler_error(
             "Landing file " ~ file.path ~ " lacks the column(s) " ~ missing | join(', ')
-            ~ ". The '" ~ entity ~ "' contract needs: " ~ landing_contract()[entity] | join(', ')
-            ~ " (README, 'The landing contract'). Its header has: " ~ found.values() | list | join(', ')
+            ~ ". The '" ~ entity ~ "' contract needs: " ~ contract | join(', ')
+            ~ " (README, 'The landing contract'). Its header has: " ~ written | join(', ')
             ~ ". Rename or add the column and re-export the file.") }}
     {%- endif -%}
     {{ return(header) }}

@@ -49,12 +49,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def has_landing_files(raw_dir: Path) -> bool:
-    """Whether any entity folder of the landing folder holds a CSV or Parquet file."""
-    return any(
-        any((raw_dir / entity).glob(pattern))
-        for entity in ENTITIES
-        for pattern in ("*.csv", "*.parquet")
-    )
+    """Whether any entity folder of the landing folder holds anything (a *.csv.gz or a file that
+    is not read counts too: --sample-if-empty must never clear a user's files)."""
+    return any(quality.landing_files(raw_dir / entity) for entity in ENTITIES)
 
 
 class SetupError(RuntimeError):
@@ -106,6 +103,8 @@ def main(argv: list[str] | None = None) -> int:
                 project_dir,
                 env={"NPS_RAW_DIR": str(raw_dir.resolve()), "NPS_DUCKDB_PATH": str(duckdb_path)},
             )
+            for line in quality.warned_offenders(project_dir, duckdb_path):
+                print(f"  {line}", flush=True)
             print("Mart checks (Great Expectations) ...", flush=True)
             for note in quality.check_marts(duckdb_path, project_dir):
                 print(f"  {note}", flush=True)

@@ -11,6 +11,7 @@ column and what to do; `warn` prints and goes on (dbt quarantines the bad rows).
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
@@ -42,11 +43,18 @@ REQUIRED_TIMESTAMPS = {
 }
 SCORE = r"^[+]?0*([0-9]|10)$"
 AMOUNT = r"^[+]?([0-9]+([.][0-9]*)?|[.][0-9]+)$"
-CSV_OPTIONS = (
-    "header = true, all_varchar = true, delim = ',', quote = '\"', escape = '\"', "
-    "strict_mode = true, ignore_errors = true, store_rejects = true, "
-    "rejects_table = 'nps_rejects', rejects_scan = 'nps_scans'"
-)
+CSV_OPTIONS = "all_varchar = true, delim = ',', quote = '\"', escape = '\"', strict_mode = true"
+REJECTS = "store_rejects = true, rejects_table = 'nps_rejects', rejects_scan = 'nps_scans'"
+# The characters trimmed around every landing value and header name: Unicode's White_Space (tab,
+# line breaks, no-break spaces, U+2000-U+200A, ideographic space, ...) plus the zero-width space
+# U+200B and the byte-order mark U+FEFF. The dbt macro whitespace_code_points is the same list;
+# tests/python/test_unread_and_checks.py runs both over every character.
+WHITESPACE_CODE_POINTS = (
+    9, 10, 11, 12, 13, 32, 133, 160, 5760,
+    8192, 8193, 8194, 8195, 8196, 8197, 8198, 8199, 8200, 8201, 8202, 8203,
+    8232, 8233, 8239, 8287, 12288, 65279,
+)  # fmt: skip
+WHITESPACE = "".join(map(chr, WHITESPACE_CODE_POINTS))
 
 
 class QualityError(RuntimeError):
@@ -153,28 +161,136 @@ def checkpoint_for(context, name: str, expectations: list):
     )
 
 
-def read_batches(connection, path: Path, batch_rows: int):
-    """(header names, batches as text dataframes with normalised column names) of one file."""
-    escaped = str(path).replace("'", "''")
-    if path.suffix == ".parquet":
-        relation = connection.sql(
-            f"select cast(columns(*) as varchar) from read_parquet('{escaped}')"
+def strip_whitespace(text: str) -> str:
+    """The text without WHITESPACE at either end (dbt: the trim_whitespace macro)."""
+    return text.strip(WHITESPACE)
+
+
+def header_key(name: str | None) -> str:
+    """A header name as matched against the contract (dbt: landing_header_key)."""
+    return strip_whitespace(name or "").lower()
+
+
+@dataclass(frozen=True)
+class LandingFile:
+    """One entry of an entity folder: read as `format` ('csv' or 'parquet'), or not read, and why."""
+
+    path: Path
+    name: str
+    format: str | None
+    is_gzip: bool
+    unread_reason: str | None
+
+
+def landing_file_kind(name: str, is_folder: bool = False) -> tuple[str | None, bool, str | None]:
+    """(format, is_gzip, unread_reason) of an entity folder's entry; the dbt macro
+    landing_file_kind is the same rule: *.csv, *.csv.gz and *.parquet in any case are read;
+    sub-folders, hidden files and other extensions are reported, not read."""
+    lowered = name.lower()
+    if is_folder:
+        return None, False, "a sub-folder; files in sub-folders are not read"
+    if name.startswith("."):
+        return None, False, "a hidden file"
+    if lowered.endswith(".csv"):
+        return "csv", False, None
+    if lowered.endswith(".csv.gz"):
+        return "csv", True, None
+    if lowered.endswith(".parquet"):
+        return "parquet", False, None
+    return None, False, "not a .csv, .csv.gz or .parquet file"
+
+
+def landing_files(folder: Path) -> list[LandingFile]:
+    """Every entry of an entity folder (none when it does not exist), sorted by name; a sub-folder's
+    name ends with '/'. The dbt macro landing_files lists the same."""
+    if not folder.is_dir():
+        return []
+    entries = []
+    for entry in os.scandir(folder):
+        is_folder = entry.is_dir()
+        entries.append(
+            LandingFile(
+                Path(entry.path),
+                entry.name + ("/" if is_folder else ""),
+                *landing_file_kind(entry.name, is_folder),
+            )
         )
-    else:
-        relation = connection.sql(f"select * from read_csv('{escaped}', {CSV_OPTIONS})")
-    header = relation.columns
-    names = [name.strip().lower().replace("\ufeff", "") for name in header]
+    return sorted(entries, key=lambda entry: entry.name)
+
+
+def reader_sql(file: LandingFile, header: bool = True, rejects: bool = True) -> str:
+    """The DuckDB table function reading a landing file, every column as text (the dbt reader's
+    options); CSV lines the reader cannot use go to the temp table nps_rejects."""
+    escaped = str(file.path).replace("'", "''")
+    if file.format == "parquet":
+        return f"(select cast(columns(*) as varchar) from read_parquet('{escaped}'))"
+    options = f"header = {str(header).lower()}, {CSV_OPTIONS}, ignore_errors = true"
+    if file.is_gzip:
+        options += ", compression = 'gzip'"
+    if rejects:
+        options += f", {REJECTS}"
+    return f"read_csv('{escaped}', {options})"
+
+
+def header_names(connection, file: LandingFile) -> list[str]:
+    """The file's header names as written (DuckDB's own names trim spaces and rename a repeated
+    name to name_1): the first line read without a header, or the Parquet schema's fields."""
+    if file.format == "parquet":
+        import pyarrow.parquet
+
+        return list(pyarrow.parquet.read_schema(file.path).names)
+    first = connection.sql(
+        f"select * from {reader_sql(file, header=False, rejects=False)} limit 1"
+    ).fetchall()
+    return [name or "" for name in first[0]] if first else []
+
+
+def match_header(entity: str, file: LandingFile, written: list[str]) -> dict[str, int]:
+    """Contract column -> position in the file. Raises QualityError naming the file and the columns
+    when two columns match one contract name or a contract column is missing."""
+    columns = LANDING_CONTRACT[entity]
+    positions: dict[str, int] = {}
+    for position, name in enumerate(written):
+        key = header_key(name)
+        if key not in columns:
+            continue
+        if key in positions:
+            raise QualityError(
+                f"Landing file {file.path} has two columns for the contract column '{key}': "
+                f"'{written[positions[key]]}' and '{name}' (header names are matched ignoring case "
+                "and surrounding whitespace). Remove or rename one of them and re-export the file."
+            )
+        positions[key] = position
+    missing = [column for column in columns if column not in positions]
+    if missing:
+        raise QualityError(
+            f"Landing file {file.path} lacks the column(s) {', '.join(missing)}. The "
+            f"'{entity}' contract needs: {', '.join(columns)} (README, 'The landing "
+            f"contract'). Its header has: {', '.join(written)}. Rename or add the "
+            "column and re-export the file."
+        )
+    return positions
+
+
+def read_batches(connection, file: LandingFile, entity: str, batch_rows: int):
+    """Batches of one file as text dataframes: the contract columns under their contract names,
+    stripped (WHITESPACE), blank as None; other columns kept (so every byte is decoded, as in dbt)
+    as _extra_<position>. Raises QualityError for a header that does not fit the contract."""
+    relation = connection.sql(f"select * from {reader_sql(file)}")
+    read_names = relation.columns
+    written = header_names(connection, file)
+    if len(written) != len(read_names):
+        written = list(read_names)
+    positions = match_header(entity, file, written)
+    by_position = {position: column for column, position in positions.items()}
+    names = [by_position.get(i, f"_extra_{i}") for i in range(len(read_names))]
     reader = relation.to_arrow_reader(batch_rows)
-
-    def batches():
-        for batch in reader:
-            frame = batch.to_pandas()
-            frame.columns = names
-            for column in frame.columns:
-                frame[column] = frame[column].str.strip().replace("", None)
-            yield frame
-
-    return header, batches()
+    for batch in reader:
+        frame = batch.to_pandas()
+        frame.columns = names
+        for column in positions:
+            frame[column] = frame[column].str.strip(WHITESPACE).replace("", None)
+        yield frame
 
 
 def rejected_lines(connection) -> list[tuple]:
@@ -196,55 +312,49 @@ def check_landing(
     context = gx_context(project_dir)
     warnings_: list[str] = []
     errors: list[str] = []
-    for entity, columns in LANDING_CONTRACT.items():
+    for entity in LANDING_CONTRACT:
         checkpoint = checkpoint_for(
             context, f"landing_{entity}", landing_expectations(entity, mostly)
         )
         tallies: dict[str, Tally] = {}
         rows, undecodable = 0, defaultdict(list)
         started = time.monotonic()
-        files = sorted((raw_dir / entity).glob("*.csv")) + sorted(
-            (raw_dir / entity).glob("*.parquet")
-        )
-        for path in files:
-            if path.stat().st_size == 0:
+        listing = landing_files(raw_dir / entity)
+        files = [entry for entry in listing if entry.unread_reason is None]
+        for entry in listing:
+            if entry.unread_reason is not None:
+                warnings_.append(f"{entity}: not read: {entry.name} ({entry.unread_reason})")
+        for file in files:
+            if file.path.stat().st_size == 0:
+                warnings_.append(
+                    f"{entity}: skipping empty file {file.name} (0 bytes, no header, no rows)"
+                )
                 continue
             with duckdb.connect() as connection:
                 connection.execute("set enable_progress_bar = false")
                 try:
-                    header, batches = read_batches(connection, path, int(config["batch_rows"]))
-                    missing = [
-                        c
-                        for c in columns
-                        if c not in {h.strip().lower().replace("\ufeff", "") for h in header}
-                    ]
-                    if missing:
-                        message = (
-                            f"Landing file {path} lacks the column(s) {', '.join(missing)}. The "
-                            f"'{entity}' contract needs: {', '.join(columns)} (README, 'The landing "
-                            f"contract'). Its header has: {', '.join(header)}. Rename or add the "
-                            "column and re-export the file."
-                        )
-                        (errors if severity["missing_column"] == "error" else warnings_).append(
-                            message
-                        )
-                        continue
-                    for frame in batches:
+                    for frame in read_batches(connection, file, entity, int(config["batch_rows"])):
                         rows += len(frame)
                         result = checkpoint.run(batch_parameters={"dataframe": frame})
-                        tally(result, tallies, path)
-                    rejects = rejected_lines(connection) if path.suffix == ".csv" else []
+                        tally(result, tallies, file.path)
+                    rejects = rejected_lines(connection) if file.format == "csv" else []
+                except QualityError as error:
+                    (errors if severity["missing_column"] == "error" else warnings_).append(
+                        str(error)
+                    )
+                    continue
                 except duckdb.Error as error:
                     first = str(error).strip().splitlines()[0]
                     message = (
-                        f"Landing file {path} cannot be read: {first} Check it is UTF-8 CSV with a "
-                        "header row (RFC 4180: quote fields holding commas, quotes or line breaks) "
-                        "or Parquet, and re-export the file."
+                        f"Landing file {file.path} cannot be read: {first} Check it is UTF-8 CSV "
+                        "with a header row (RFC 4180: quote fields holding commas, quotes or line "
+                        "breaks; gzip-compressed is fine) or Parquet, and re-export the file."
                     )
                     (errors if severity["unreadable_file"] == "error" else warnings_).append(
                         message
                     )
                     continue
+            path = file.path
             for line, kind, text in rejects:
                 if kind == "INVALID ENCODING":
                     undecodable[path].append(line)
@@ -336,37 +446,78 @@ def docs_url(context) -> str:
     return sites[0]["site_url"] if sites else "(none)"
 
 
-def mart_expectations(columns: list[str]) -> list:
-    """Range checks found by column name, so a new mart is checked as soon as it exists:
-    score 0–10, nps −100..100, *_rate and *_share 0..1, nps_moe_95 ≥ 0, and an ARR at risk
-    never above the ARR it is part of (when a mart has both)."""
+# Never null where a mart has them (as_of_at is: a landing folder without events has no as_of).
+KEY_COLUMNS = ("response_id", "contact_id", "account_id")
+INTEGER_TYPES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT",
+                 "UINTEGER", "UBIGINT", "UHUGEINT")  # fmt: skip
+NUMERIC_TYPES = (*INTEGER_TYPES, "FLOAT", "DOUBLE", "DECIMAL")
+
+
+def mart_expectations(columns: list[str], types: dict[str, str] | None = None) -> list:
+    """Checks found by column name (and DuckDB type, when `types` gives it), so a new mart is
+    checked as soon as it exists:
+
+    - keys (response_id, contact_id, account_id) are never null;
+    - standard errors and margins (`*_se`, `*_moe_95`) are ≥ 0;
+    - differences (`*_change`, `*_gap`, `*_trend_*`): of a share within −1..1, of an NPS within
+      −200..200;
+    - scores (`score`, `score_before`, `next_score`, ...) 0–10; every other integer column is a
+      count (`responses`, `accounts_with_nps`, ...) ≥ 0; NPS values (`nps`, `account_nps`,
+      `nps_last_60d`, ...) −100..100; `*_rate*`, `*_share*`, `*_probability*`, `*_attainment` 0..1;
+    - ARR amounts (`arr_usd`, `*_arr*`, but not `*_error_arr`) and durations (`*_hours`,
+      `*_minutes`, `*_days`) ≥ 0;
+    - an ARR at risk (`*arr_at_risk*`) ≤ the ARR it is part of (`arr_<rest>` when the mart has
+      it), and in a mart with `arr_usd` every ARR amount but means and medians ≤ `arr_usd`.
+    """
     import great_expectations.expectations as gxe
 
+    def between(column, low=None, high=None):
+        return gxe.ExpectColumnValuesToBeBetween(column=column, min_value=low, max_value=high)
+
+    def at_most(column, whole):
+        return gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+            column_A=whole, column_B=column, or_equal=True, ignore_row_if="either_value_is_missing"
+        )
+
+    types = types or {}
     suite = []
+    amounts = []
     for column in columns:
-        if column == "score":
-            suite.append(
-                gxe.ExpectColumnValuesToBeBetween(column=column, min_value=0, max_value=10)
-            )
-        elif column == "nps":
-            suite.append(
-                gxe.ExpectColumnValuesToBeBetween(column=column, min_value=-100, max_value=100)
-            )
-        elif column.endswith(("_rate", "_share")):
-            suite.append(gxe.ExpectColumnValuesToBeBetween(column=column, min_value=0, max_value=1))
-        elif column == "nps_moe_95":
-            suite.append(gxe.ExpectColumnValuesToBeBetween(column=column, min_value=0))
-    for at_risk in (c for c in columns if "arr_at_risk" in c):
-        whole = at_risk.replace("_at_risk", "")
-        if whole in columns:
-            suite.append(
-                gxe.ExpectColumnPairValuesAToBeGreaterThanB(
-                    column_A=whole,
-                    column_B=at_risk,
-                    or_equal=True,
-                    ignore_row_if="either_value_is_missing",
-                )
-            )
+        tokens = set(column.split("_"))
+        kind = types.get(column, "DOUBLE").upper()
+        if column in KEY_COLUMNS:
+            suite.append(gxe.ExpectColumnValuesToNotBeNull(column=column))
+        if not kind.startswith(NUMERIC_TYPES):
+            continue
+        is_share = bool(tokens & {"rate", "share", "probability", "attainment"})
+        if tokens & {"se", "moe"}:
+            suite.append(between(column, 0))
+        elif tokens & {"change", "gap", "trend", "error"} or column == "z":
+            if is_share:
+                suite.append(between(column, -1, 1))
+            elif "nps" in tokens or column.endswith("_gap"):
+                suite.append(between(column, -200, 200))
+        elif "score" in tokens:
+            suite.append(between(column, 0, 10))
+        elif kind.startswith(INTEGER_TYPES):  # counts, accounts_with_nps included
+            suite.append(between(column, 0))
+        elif "nps" in tokens:
+            suite.append(between(column, -100, 100))
+        elif is_share:
+            suite.append(between(column, 0, 1))
+        elif "arr" in tokens:
+            suite.append(between(column, 0))
+            if not tokens & {"mean", "median"}:
+                amounts.append(column)
+        elif tokens & {"hours", "minutes", "days"}:
+            suite.append(between(column, 0))
+    for column in amounts:
+        if "arr_at_risk" in column:
+            whole = "arr" + column.split("arr_at_risk", 1)[1]
+            if whole in columns and whole != "arr_usd":
+                suite.append(at_most(column, whole))
+        if "arr_usd" in columns and column != "arr_usd":
+            suite.append(at_most(column, "arr_usd"))
     return suite
 
 
@@ -387,8 +538,13 @@ def check_marts(duckdb_path: Path, project_dir: Path) -> list[str]:
         ]
         for table in tables:
             relation = connection.sql(f"select * from marts.{table}")
-            expectations = mart_expectations(relation.columns)
+            types = dict(zip(relation.columns, map(str, relation.types), strict=True))
+            expectations = mart_expectations(relation.columns, types)
             if not expectations:
+                failures.append(
+                    f"marts.{table}: no expectation applies to its columns; every marts table "
+                    "needs one (add a rule to mart_expectations in src/nps_warehouse/quality.py)"
+                )
                 continue
             checked += 1
             checkpoint = checkpoint_for(context, f"mart_{table}", expectations)
@@ -412,3 +568,31 @@ def check_marts(duckdb_path: Path, project_dir: Path) -> list[str]:
             + f"\nGX Data Docs: {docs}"
         )
     return [*failures, f"Mart checks: {checked} marts tables validated; GX Data Docs: {docs}"]
+
+
+def warned_offenders(project_dir: Path, duckdb_path: Path, limit: int = 20) -> list[str]:
+    """Lines naming the offenders of every dbt test that warned in the last run: dbt's own log
+    only says "Got 4 results", so each warned test's compiled query (target/run_results.json) is
+    run again on the warehouse and its first `limit` rows are listed, column by column."""
+    target = Path(os.environ.get("DBT_TARGET_PATH") or "target")
+    results_file = (project_dir / target) / "run_results.json"
+    if not results_file.is_file():
+        return []
+    warned = [
+        result
+        for result in json.loads(results_file.read_text(encoding="utf-8"))["results"]
+        if result["status"] == "warn" and result.get("compiled_code")
+    ]
+    lines = []
+    with duckdb.connect(str(duckdb_path), read_only=True) as connection:
+        for result in warned:
+            name = result["unique_id"].split(".")[2]
+            relation = connection.sql(result["compiled_code"])
+            rows = relation.limit(limit).fetchall()
+            shown = f", the first {limit}" if (result.get("failures") or 0) > limit else ""
+            lines.append(f"dbt warning {name}: {result.get('failures')} row(s){shown}:")
+            lines += [
+                "    " + ", ".join(f"{c}={v}" for c, v in zip(relation.columns, row, strict=True))
+                for row in rows
+            ]
+    return lines
