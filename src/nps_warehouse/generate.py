@@ -34,7 +34,8 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from nps_warehouse.contract import LANDING_CONTRACT, SAMPLE_MARKER
+from nps_warehouse import landing_folder
+from nps_warehouse.contract import LANDING_CONTRACT
 
 Frame = dict[str, np.ndarray]
 """An entity as named, equally long numpy columns (codes, indices and epoch seconds)."""
@@ -1605,14 +1606,9 @@ def write_table(table: pa.Table, path: Path) -> None:
 
 
 def clear_landing(out: Path) -> None:
-    """Delete the files inside the six entity folders (nothing else) and the manifest."""
-    for entity in ENTITY_COLUMNS:
-        folder = out / entity
-        if folder.is_dir():
-            for path in sorted(folder.iterdir()):
-                if path.is_file() or path.is_symlink():
-                    path.unlink()
-    (out / MANIFEST_NAME).unlink(missing_ok=True)
+    """Delete the sample files a previous run wrote (the marker lists them), nothing else; refuse
+    (LandingFolderError) a folder holding any other file."""
+    landing_folder.remove_sample_files(out)
 
 
 def generate(
@@ -1672,12 +1668,12 @@ def generate(
         counts[entity] = main.num_rows + again.num_rows
     if manifests:
         write_table(pa.concat_tables(manifests), out / MANIFEST_NAME)
-    (out / SAMPLE_MARKER).write_text(
-        f"Synthetic sample data written by nps-generate (seed {seed}, scale {scale}): no real\n"
-        "people. Builds of this folder hash emails and names with the public sample salt\n"
-        "when NPS_PII_SALT is unset; without this file, a build needs NPS_PII_SALT.\n"
-        "Delete this file before putting real exports here.\n"
-    )
+    settings = [f"seed {seed}", f"scale {scale:g}"]
+    settings += [f"end date {end_date}"] if end_date != "2026-06-30" else []
+    settings += [f"{months} months"] if months != 24 else []
+    settings += [f"{fmt} files"] if fmt != "csv" else []
+    settings += [f"bad share {bad_share:g}"] if bad_share > 0 else []
+    landing_folder.write_marker(out, ", ".join(settings))
     return counts
 
 
@@ -1695,9 +1691,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--bad-share", type=float, default=0.0, help="bad rows per valid row")
     parser.add_argument("--quiet", action="store_true", help="print nothing")
     args = parser.parse_args(argv)
-    counts = generate(
-        args.out, args.seed, args.scale, args.end_date, args.months, args.fmt, args.bad_share
-    )
+    try:
+        landing_folder.check_sample_target(args.out)
+        counts = generate(
+            args.out, args.seed, args.scale, args.end_date, args.months, args.fmt, args.bad_share
+        )
+    except landing_folder.LandingFolderError as error:
+        parser.exit(1, f"nps-generate: {error}\n")
     if not args.quiet:
         print(f"Wrote raw landing files to {args.out} (seed {args.seed}, scale {args.scale}):")
         for entity, rows in counts.items():
