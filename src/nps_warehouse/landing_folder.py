@@ -90,9 +90,7 @@ def inspect(folder: str | os.PathLike[str]) -> FolderState:
         if not entries:
             return FolderState("other", foreign=(f"{SAMPLE_MARKER} (without a file listing)",))
         return FolderState("other", foreign=tuple(entries[:5]))
-    listed = {
-        item.get("path"): item for item in listing["files"] if isinstance(item, dict)
-    }
+    listed = {item.get("path"): item for item in listing["files"] if isinstance(item, dict)}
     foreign = []
     for relative in entries:
         item, path = listed.get(relative), folder / relative
@@ -131,8 +129,9 @@ def check_sample_target(folder: str | os.PathLike[str]) -> FolderState:
                 "Name a new or empty folder (e.g. `--out data/sample`)."
             )
         raise LandingFolderError(
-            f"Not writing sample data to {folder}: it holds files nps-generate did not write, or changed since "
-            f"({describe_foreign(state)}), and writing sample data would replace them. Nothing "
+            f"Not writing sample data to {folder}: it holds files nps-generate did not write "
+            f"or that changed since ({describe_foreign(state)}), and writing sample data would "
+            "replace them. Nothing "
             "was changed. Name a new or empty folder for the sample (e.g. `--out data/sample`, "
             "or `NPS_RAW_DIR=data/sample make sample`); to replace this folder's content, move "
             "or delete its files yourself first."
