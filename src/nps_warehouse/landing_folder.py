@@ -165,6 +165,4 @@ def write_marker(folder: str | os.PathLike[str], data_set: str) -> None:
 
 def is_default_raw_dir(raw_dir: str | os.PathLike[str], project_dir: Path) -> bool:
     """Whether `raw_dir` is the project's own data/raw (the one folder filled on its own)."""
-    return Path(os.path.abspath(project_dir / raw_dir)) == Path(
-        os.path.abspath(project_dir / DEFAULT_RAW_DIR)
-    )
+    return os.path.abspath(raw_dir) == os.path.abspath(project_dir / DEFAULT_RAW_DIR)

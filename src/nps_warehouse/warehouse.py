@@ -87,19 +87,19 @@ def salt_fingerprint(salt: str) -> str:
     return hashlib.md5(f"nps-warehouse salt fingerprint:{salt}".encode()).hexdigest()[:16]
 
 
-def absolute_folder(raw_dir: str | os.PathLike[str], project_dir: Path) -> str:
+def absolute_folder(raw_dir: str | os.PathLike[str]) -> str:
     """The landing folder as an absolute, normalised path (symlinks kept, as dbt sees them)."""
-    return os.path.normpath(os.path.join(project_dir, raw_dir))
+    return os.path.abspath(raw_dir)
 
 
-def current_data_set(raw_dir: Path, project_dir: Path) -> DataSet | None:
+def current_data_set(raw_dir: Path) -> DataSet | None:
     """The data set a build of `raw_dir` makes; None when it cannot build (no salt, not sample)."""
     state = landing_folder.inspect(raw_dir)
     sample = state.data_set if state.kind == "sample" else None
     salt = os.environ.get("NPS_PII_SALT") or (SAMPLE_SALT if sample is not None else None)
     if salt is None:
         return None
-    return DataSet(absolute_folder(raw_dir, project_dir), salt_fingerprint(salt), sample)
+    return DataSet(absolute_folder(raw_dir), salt_fingerprint(salt), sample)
 
 
 def recorded_data_set(path: Path) -> DataSet | None:
@@ -109,13 +109,13 @@ def recorded_data_set(path: Path) -> DataSet | None:
     if not path.is_file():
         return None
     with duckdb.connect(str(path), read_only=True) as connection:
-        found = connection.sql(
+        found = connection.execute(
             "select count(*) from information_schema.tables "
             "where table_schema = 'audit' and table_name = 'warehouse_data_set'"
         ).fetchone()[0]
         if not found:
             return None
-        row = connection.sql(
+        row = connection.execute(
             f"select landing_folder, salt_fingerprint, sample_data_set from {DATA_SET_TABLE}"
         ).fetchone()
     return DataSet(*row) if row else None
@@ -129,15 +129,15 @@ def mismatch_message(path: Path, recorded: DataSet, current: DataSet) -> str:
         "its score-edit audit (mart_score_edits) never compares loads of different data. To "
         "build this folder, either use a separate warehouse file "
         "(e.g. `export NPS_DUCKDB_PATH=data/warehouse/other.duckdb`), or start fresh by deleting "
-        f"{path} (`make clean` deletes the default data/warehouse/), which drops its score-edit "
+        f"{path} (`make clean` deletes the default data/warehouse/nps.duckdb), which drops its score-edit "
         "history. Neither touches your landing files. To add a new export to this data set, put "
         f"its files into {recorded.landing_folder} and keep the same NPS_PII_SALT."
     )
 
 
-def check_data_set(path: Path, raw_dir: Path, project_dir: Path) -> None:
+def check_data_set(path: Path, raw_dir: Path) -> None:
     """Raises WarehouseError when the warehouse was built from another data set."""
-    current = current_data_set(raw_dir, project_dir)
+    current = current_data_set(raw_dir)
     recorded = recorded_data_set(path)
     if current is not None and recorded is not None and recorded != current:
         raise WarehouseError(mismatch_message(path, recorded, current))
