@@ -140,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     problem = as_of_problem(args.as_of)
     if problem:
         print(f"nps-build: {problem}", file=sys.stderr)
-        return 2
+        return 1
     try:
         project_dir = dbt.find_project_dir()
         duckdb_path = Path(os.environ.get("NPS_DUCKDB_PATH") or DEFAULT_DUCKDB_PATH)

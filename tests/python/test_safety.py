@@ -321,7 +321,7 @@ def test_a_relative_landing_folder_is_the_same_data_set(small_sample_build):
 def test_as_of_is_validated_before_anything_runs(tmp_path, value):
     started = time.monotonic()
     build = run_build(HEADER_ONLY, tmp_path / "build", "--as-of", value)
-    assert build.returncode == 2
+    assert build.returncode == 1
     assert_one_message(build.output, f"--as-of '{value}' is not an ISO-8601 date or timestamp")
     assert "2026-06-30T12:00:00Z" in build.output
     assert len(build.output.strip().splitlines()) == 1
