@@ -439,3 +439,25 @@ def test_a_locked_warehouse_stops_with_the_program_holding_it(tmp_path, locked_w
     )
     assert only.returncode == 1
     assert_one_message(output(only), f"(PID {pid})")
+
+
+def test_only_the_project_s_own_empty_data_raw_gets_sample_data(tmp_path, monkeypatch):
+    """`make build` (--sample-if-empty): sample data for data/raw while it holds no file; never
+    for a folder named by NPS_RAW_DIR or --raw-dir, nor for a data/raw holding anything."""
+    from nps_warehouse import cli
+
+    monkeypatch.delenv("NPS_RAW_DIR", raising=False)
+    project = tmp_path / "project"
+    project.mkdir()
+    args = cli.parse_args(["--sample-if-empty"])
+    assert cli.resolve_landing(args, project) == (project / "data" / "raw", True)
+    (project / "data" / "raw" / "crm_accounts").mkdir(parents=True)
+    assert cli.resolve_landing(args, project) == (project / "data" / "raw", True)
+    (project / "data" / "raw" / "notes.txt").write_text("mine\n")
+    assert cli.resolve_landing(args, project) == (project / "data" / "raw", False)
+    monkeypatch.setenv("NPS_RAW_DIR", str(tmp_path / "named"))
+    with pytest.raises(cli.SetupError, match="does not exist"):
+        cli.resolve_landing(args, project)
+    (tmp_path / "named").mkdir()
+    with pytest.raises(cli.SetupError, match="holds no files"):
+        cli.resolve_landing(args, project)
