@@ -3,8 +3,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
-NPS_RAW_DIR ?= data/raw
-export NPS_RAW_DIR
+# NPS_RAW_DIR is left alone: nps-build tells a folder the user named (which it never fills with
+# sample data) from the default data/raw.
 
 .PHONY: build test install sample lint docs bench clean help
 
@@ -18,14 +18,14 @@ $(INSTALLED): pyproject.toml constraints.txt
 
 install: $(INSTALLED) ## create .venv with the pinned dependencies
 
-build: $(INSTALLED) ## set up, write sample data if the landing folder is empty, dbt build on DuckDB, print a summary
+build: $(INSTALLED) ## set up, write sample data if data/raw holds no file, dbt build on DuckDB, print a summary
 	$(BIN)/nps-build --sample-if-empty
 
 test: $(INSTALLED) ## run every test: generator, dbt build + data and unit tests, oracle comparison, lint
 	$(BIN)/python -m pytest
 
-sample: $(INSTALLED) ## (re)write the sample landing data into $(NPS_RAW_DIR)
-	$(BIN)/nps-generate --out $(NPS_RAW_DIR)
+sample: $(INSTALLED) ## (re)write the sample data into $NPS_RAW_DIR or data/raw: only a new, empty or sample folder
+	$(BIN)/nps-generate --out "$(or $(NPS_RAW_DIR),data/raw)"
 
 lint: $(INSTALLED) ## sqlfluff (dbt templater) and ruff
 	$(BIN)/python -m pytest tests/python/test_lint.py
@@ -38,4 +38,4 @@ bench: $(INSTALLED) ## time the dbt build against the hand-written DuckDB floor 
 	$(BIN)/nps-bench --scale $(or $(SCALE),20) --runs $(or $(RUNS),5)
 
 clean: ## remove the build outputs (keeps .venv and the landing data)
-	rm -rf target logs data/warehouse
+	rm -rf target logs data/warehouse/*.duckdb data/warehouse/*.duckdb.wal

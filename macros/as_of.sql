@@ -12,7 +12,8 @@
     {%- endif -%}
     {%- set parsed = none -%}
     {%- set normalised = text.replace('Z', '+00:00').replace('z', '+00:00') -%}
-    {%- if modules.re.fullmatch('[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]{1,6})?)?([+-][0-9]{2}:?[0-9]{2})?', normalised) -%}
+    {%- set found = modules.re.fullmatch('([0-9]{4})-([0-9]{2})-([0-9]{2})[T ]([0-9]{2}):([0-9]{2})(:([0-9]{2})([.][0-9]{1,6})?)?([+-]([0-9]{2}):?([0-9]{2}))?', normalised) -%}
+    {%- if found and as_of_fields_are_real(found) -%}
         {%- set parsed = modules.datetime.datetime.fromisoformat(normalised) -%}
     {%- endif -%}
     {%- if parsed is none -%}
@@ -24,4 +25,19 @@
         {%- set parsed = parsed.astimezone(modules.pytz.utc).replace(tzinfo=none) -%}
     {%- endif -%}
     {{ return("cast('" ~ parsed.strftime('%Y-%m-%d %H:%M:%S.%f') ~ "' as " ~ dbt.type_timestamp() ~ ")") }}
+{% endmacro %}
+
+
+{% macro as_of_fields_are_real(found) %}
+    {#- Whether the date and time fields of an as_of matched by as_of_literal exist on the calendar
+        and the clock (no 2026-06-31, no 24:00), so a wrong value gets the message, not a traceback. -#}
+    {%- set year, month, day = found.group(1) | int, found.group(2) | int, found.group(3) | int -%}
+    {%- set leap = (year % 4 == 0 and year % 100 != 0) or year % 400 == 0 -%}
+    {%- set days = [31, 29 if leap else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] -%}
+    {{ return(
+        year >= 1 and 1 <= month <= 12 and 1 <= day <= days[month - 1]
+        and found.group(4) | int <= 23 and found.group(5) | int <= 59
+        and (found.group(7) or '0') | int <= 59
+        and (found.group(10) or '0') | int <= 23 and (found.group(11) or '0') | int <= 59
+    ) }}
 {% endmacro %}

@@ -60,8 +60,10 @@
             "No landing files for '" ~ entity ~ "': expected one or more *.csv, *.csv.gz or *.parquet files in "
             ~ folder ~ "/" ~ (" (it holds only files that are not read: " ~ unread | join(', ') ~ ")" if unread else "")
             ~ ". Set NPS_RAW_DIR to your landing folder (now '" ~ landing_dir()
-            ~ "'), or write the sample data with `make sample`. A file holding only the header row "
-            ~ "declares an entity with no rows.") }}
+            ~ "') or add the entity's export there. A file holding only the header row declares an "
+            ~ "entity with no rows."
+            ~ (" This is the project's own data/raw: `make build` writes sample data into it while it"
+               ~ " holds no file at all." if landing_folder_absolute() == (invocation_args_dict.get('project_dir') or '') ~ '/data/raw' else "")) }}
     {%- endif -%}
     {%- set readable = [] -%}
     {%- for file in files -%}

@@ -219,8 +219,9 @@
     {{ exceptions.raise_compiler_error(
         "NPS_PII_SALT is not set. Emails and names are stored only as salted hashes, so real data "
         ~ "needs a secret salt: set one (e.g. `export NPS_PII_SALT=$(openssl rand -hex 16)`) and keep "
-        ~ "it for every build so the hashes stay joinable. Only sample data (a landing folder with the "
-        ~ "_SAMPLE_DATA file that nps-generate writes) builds without one. Landing folder: "
+        ~ "it for every build so the hashes stay joinable. Only sample data (a landing folder holding "
+        ~ "nothing but the files nps-generate wrote, as its _SAMPLE_DATA file lists them) builds "
+        ~ "without one. Landing folder: "
         ~ landing_dir()) }}
     {%- endif -%}
     {{ return(salt if salt != '' else 'nps-sample-data') }}
@@ -228,17 +229,9 @@
 
 
 {% macro landing_is_sample() %}
-    {#- Whether the landing folder holds the _SAMPLE_DATA marker nps-generate writes. -#}
-    {{ return(adapter.dispatch('landing_is_sample', 'nps_warehouse')()) }}
-{% endmacro %}
-
-{% macro default__landing_is_sample() %}
-    {{ return(false) }}
-{% endmacro %}
-
-{% macro duckdb__landing_is_sample() %}
-    {%- set found = run_query("select count(*) from glob('" ~ landing_dir() | replace("'", "''") ~ "/_SAMPLE_DATA')") -%}
-    {{ return(found.rows[0][0] > 0) }}
+    {#- Whether the landing folder holds nothing but the sample files nps-generate wrote: every file
+        listed in its _SAMPLE_DATA marker with the same size and sha256 (landing_sample_data_set). -#}
+    {{ return(landing_sample_data_set() is not none) }}
 {% endmacro %}
 
 

@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
+import re
 import sys
 from pathlib import Path
 
-from nps_warehouse import dbt, quality
-from nps_warehouse.contract import ENTITIES, SAMPLE_MARKER
+from nps_warehouse import dbt, landing_folder, quality, warehouse
+from nps_warehouse.contract import SAMPLE_MARKER
+from nps_warehouse.landing_folder import DEFAULT_RAW_DIR
 from nps_warehouse.summary import format_summary, read_summary
 
-DEFAULT_RAW_DIR = "data/raw"
 DEFAULT_DUCKDB_PATH = "data/warehouse/nps.duckdb"
+# The forms the as_of var accepts (macros/as_of.sql): a date, or a date-time with optional offset.
+AS_OF_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+AS_OF_TIMESTAMP = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]{1,6})?)?"
+    r"([+-][0-9]{2}:?[0-9]{2})?"
+)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -22,18 +30,20 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--raw-dir",
-        default=os.environ.get("NPS_RAW_DIR", DEFAULT_RAW_DIR),
+        default=None,
         help="landing folder, one sub-folder per entity (default: $NPS_RAW_DIR or data/raw)",
     )
     parser.add_argument(
         "--sample",
         action="store_true",
-        help="first write generated sample data into the landing folder (replaces its entity files)",
+        help="first write generated sample data into the landing folder; only a new or empty "
+        "folder, or one holding nothing but sample data nps-generate wrote",
     )
     parser.add_argument(
         "--sample-if-empty",
         action="store_true",
-        help="write the sample data only when the landing folder holds no entity files yet",
+        help="write the sample data into the project's own data/raw when it holds no file at all "
+        "(never into a folder named by --raw-dir or NPS_RAW_DIR)",
     )
     parser.add_argument("--seed", type=int, default=42, help="sample generator seed (default 42)")
     parser.add_argument("--scale", type=float, default=1.0, help="sample size, 1 ≈ 300 accounts")
@@ -48,68 +58,140 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def has_landing_files(raw_dir: Path) -> bool:
-    """Whether any entity folder of the landing folder holds anything (a *.csv.gz or a file that
-    is not read counts too: --sample-if-empty must never clear a user's files)."""
-    return any(quality.landing_files(raw_dir / entity) for entity in ENTITIES)
+def as_of_problem(value: str | None) -> str | None:
+    """Why --as-of cannot be used (it is checked before anything runs), or None."""
+    if value is None:
+        return None
+    text = value.strip()
+    problem = "it is not one of the accepted forms"
+    if AS_OF_DATE.fullmatch(text) or AS_OF_TIMESTAMP.fullmatch(text.replace("Z", "+00:00")):
+        try:
+            dt.datetime.fromisoformat(text)
+            return None
+        except ValueError as error:
+            problem = str(error)
+    return (
+        f"--as-of {value!r} is not an ISO-8601 date or timestamp ({problem}). Use a real calendar "
+        "date, e.g. 2026-06-30 (the end of that day, UTC), or a timestamp, e.g. "
+        "2026-06-30T12:00:00Z or 2026-06-30 12:00:00+02:00 (no offset means UTC)."
+    )
 
 
 class SetupError(RuntimeError):
     """Something to set before building; the message says what."""
 
 
-def check_pii_salt(raw_dir: Path) -> None:
+def check_pii_salt(raw_dir: Path, state: landing_folder.FolderState) -> None:
     """Without NPS_PII_SALT, only sample data builds; any other landing folder stops here."""
-    if os.environ.get("NPS_PII_SALT") or (raw_dir / SAMPLE_MARKER).is_file():
+    if os.environ.get("NPS_PII_SALT") or state.kind == "sample":
         return
+    unproven = ""
+    if (raw_dir / SAMPLE_MARKER).is_file():
+        unproven = (
+            f" This folder has a {SAMPLE_MARKER} file, but also files it does not list, or that "
+            f"changed since nps-generate wrote them ({landing_folder.describe_foreign(state)}), so "
+            "it is not sample data. (If it is sample data written by an older nps-generate, "
+            "delete the folder and write the sample again.)"
+        )
     raise SetupError(
         "NPS_PII_SALT is not set. Emails and names are stored only as salted hashes, so real data "
         "needs a secret salt: set one (e.g. `export NPS_PII_SALT=$(openssl rand -hex 16)`) and "
         "keep it for every build so the hashes stay joinable. Only sample data (a landing folder "
-        f"with the {SAMPLE_MARKER} file that nps-generate writes) builds without one. "
-        f"Landing folder: {raw_dir}"
+        f"holding nothing but the files nps-generate wrote, as its {SAMPLE_MARKER} file lists "
+        f"them) builds without one. Landing folder: {raw_dir}.{unproven}"
     )
+
+
+def resolve_landing(args: argparse.Namespace, project_dir: Path) -> tuple[Path, bool]:
+    """The landing folder to build and whether to write sample data into it first. Stops
+    (SetupError, LandingFolderError) when writing sample data there could destroy files, or when
+    there is nothing to build; nothing has been written yet."""
+    named = args.raw_dir or os.environ.get("NPS_RAW_DIR") or None
+    raw_dir = Path(named) if named else project_dir / DEFAULT_RAW_DIR
+    state = landing_folder.inspect(raw_dir)
+    if args.sample:
+        landing_folder.check_sample_target(raw_dir)
+        return raw_dir, True
+    default = landing_folder.is_default_raw_dir(raw_dir, project_dir)
+    if args.sample_if_empty and default and state.kind in ("missing", "empty"):
+        return raw_dir, True
+    if state.kind == "missing":
+        raise SetupError(
+            f"The landing folder {raw_dir} does not exist. Check NPS_RAW_DIR / --raw-dir (a typo?). "
+            "Nothing was built. (Sample data is written on its own only into the project's own, "
+            "empty data/raw; `nps-build --sample --raw-dir <new folder>` writes it elsewhere.)"
+        )
+    if not raw_dir.is_dir():
+        raise SetupError(
+            f"The landing folder {raw_dir} is a file, not a folder. Nothing was built."
+        )
+    if state.kind == "empty":
+        raise SetupError(
+            f"The landing folder {raw_dir} holds no files: put one folder per entity there with "
+            "its CSV or Parquet exports (README, 'The landing contract'). Nothing was built. "
+            "(Sample data is written on its own only into the project's own, empty data/raw; "
+            "`nps-build --sample --raw-dir <folder>` writes it here.)"
+        )
+    return raw_dir, False
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    problem = as_of_problem(args.as_of)
+    if problem:
+        print(f"nps-build: {problem}", file=sys.stderr)
+        return 1
     try:
         project_dir = dbt.find_project_dir()
-        raw_dir = Path(args.raw_dir)
-        duckdb_path = Path(os.environ.get("NPS_DUCKDB_PATH", DEFAULT_DUCKDB_PATH))
+        duckdb_path = Path(os.environ.get("NPS_DUCKDB_PATH") or DEFAULT_DUCKDB_PATH)
         if not duckdb_path.is_absolute():
             duckdb_path = project_dir / duckdb_path
         if not args.summary_only:
-            if args.sample or (args.sample_if_empty and not has_landing_files(raw_dir)):
+            raw_dir, write_sample = resolve_landing(args, project_dir)
+            warehouse.check_path(duckdb_path)
+            warehouse.check_not_locked(duckdb_path)
+            if write_sample:
                 from nps_warehouse.generate import generate
 
                 print(
                     f"Writing sample landing data (seed {args.seed}, scale {args.scale}) to {raw_dir}"
                 )
                 generate(raw_dir, seed=args.seed, scale=args.scale)
-            check_pii_salt(raw_dir)
+            state = landing_folder.inspect(raw_dir)
+            check_pii_salt(raw_dir, state)
+            warehouse.check_data_set(duckdb_path, raw_dir)
             print("Landing checks (Great Expectations) ...", flush=True)
             checked = quality.check_landing(
                 raw_dir, project_dir, progress=lambda line: print(f"  {line}", flush=True)
             )
             for note in checked:
                 print(f"  {note}", flush=True)
-            duckdb_path.parent.mkdir(parents=True, exist_ok=True)
             command = ["build"]
             if args.as_of:
-                command += ["--vars", f"{{as_of: '{args.as_of}'}}"]
+                command += ["--vars", f"{{as_of: '{args.as_of.strip()}'}}"]
             dbt.invoke(
                 command,
                 project_dir,
-                env={"NPS_RAW_DIR": str(raw_dir.resolve()), "NPS_DUCKDB_PATH": str(duckdb_path)},
+                env={
+                    "NPS_RAW_DIR": warehouse.absolute_folder(raw_dir),
+                    "NPS_DUCKDB_PATH": str(duckdb_path),
+                },
             )
             for line in quality.warned_offenders(project_dir, duckdb_path):
                 print(f"  {line}", flush=True)
             print("Mart checks (Great Expectations) ...", flush=True)
             for note in quality.check_marts(duckdb_path, project_dir):
                 print(f"  {note}", flush=True)
+            print()
         print(format_summary(read_summary(duckdb_path)))
-    except (dbt.DbtError, SetupError, quality.QualityError, FileNotFoundError) as error:
+    except (
+        dbt.DbtError,
+        SetupError,
+        quality.QualityError,
+        landing_folder.LandingFolderError,
+        warehouse.WarehouseError,
+        FileNotFoundError,
+    ) as error:
         print(f"nps-build: {error}", file=sys.stderr)
         return 1
     return 0

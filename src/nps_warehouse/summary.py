@@ -9,29 +9,38 @@ def read_summary(duckdb_path: Path) -> dict:
     """The summary row as a dict, plus the quarantine counts by entity and reason."""
     import duckdb
 
+    from nps_warehouse.warehouse import check_not_locked, recorded_data_set
+
     if not Path(duckdb_path).is_file():
         raise FileNotFoundError(f"No warehouse at {duckdb_path}: run `make build` first.")
-    with duckdb.connect(str(duckdb_path), read_only=True) as connection:
-        relation = connection.sql("select * from marts.mart_nps_summary")
-        summary = dict(zip(relation.columns, relation.fetchall()[0]))
-        summary["quarantine"] = connection.sql(
-            "select entity, reason, count(*) as rows from audit.quarantine_rows"
-            " group by entity, reason order by rows desc, entity, reason"
-        ).fetchall()
+    try:
+        with duckdb.connect(str(duckdb_path), read_only=True) as connection:
+            relation = connection.sql("select * from marts.mart_nps_summary")
+            summary = dict(zip(relation.columns, relation.fetchall()[0]))
+            summary["quarantine"] = connection.sql(
+                "select entity, reason, count(*) as rows from audit.quarantine_rows"
+                " group by entity, reason order by rows desc, entity, reason"
+            ).fetchall()
+    except duckdb.IOException:
+        check_not_locked(Path(duckdb_path))  # names the program holding the lock
+        raise
+    data_set = recorded_data_set(Path(duckdb_path))
+    summary["sample_data_set"] = data_set.sample_data_set if data_set else None
     return summary
 
 
 def format_summary(summary: dict) -> str:
-    """A short, human-readable summary of a build."""
+    """A short, human-readable summary of a build; its first line says when it is sample data."""
 
     def number(value, pattern):
         return "n/a" if value is None else format(value, pattern)
 
     rate = summary["response_rate"]
     as_of = summary["as_of_at"]
+    sample = summary.get("sample_data_set")
     lines = [
-        "",
         "NPS warehouse summary "
+        + (f"— SAMPLE DATA (synthetic: {sample}) " if sample is not None else "")
         + (f"(as of {as_of:%Y-%m-%d %H:%M} UTC)" if as_of else "(no events in the landing data)"),
         (
             f"  NPS                 {number(summary['nps'], '+.1f')}"

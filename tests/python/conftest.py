@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from nps_warehouse.contract import SAMPLE_MARKER
+from nps_warehouse import landing_folder, warehouse
 from nps_warehouse.generate import generate
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -43,8 +43,9 @@ def run_build(
 ) -> Build:
     """Runs the real command line (`python -m nps_warehouse.cli`) from the project folder.
 
-    Hand-made landing folders (not marked as sample data) get a test NPS_PII_SALT unless the
-    environment has one; ``env`` overrides variables (None removes one).
+    Landing folders that are not sample data (hand-made, or sample data with files added or
+    changed) get a test NPS_PII_SALT unless the environment has one; ``env`` overrides variables
+    (None removes one).
     """
     work_dir.mkdir(parents=True, exist_ok=True)
     base_env = {
@@ -55,7 +56,7 @@ def run_build(
         "DBT_LOG_PATH": str(work_dir / "logs"),
         "NPS_GX_ROOT": str(work_dir),
     }
-    if not (raw_dir / SAMPLE_MARKER).is_file():
+    if not landing_folder.is_sample(raw_dir):
         base_env["NPS_PII_SALT"] = base_env.get("NPS_PII_SALT") or "pytest-salt"
     for name, value in (env or {}).items():
         base_env.pop(name, None)
@@ -78,6 +79,18 @@ def run_build(
         returncode=completed.returncode,
         output=completed.stdout + completed.stderr,
     )
+
+
+def adopt_warehouse(duckdb_path: Path, raw_dir: Path, salt: str) -> None:
+    """Records a copied warehouse as built from `raw_dir` with `salt`: the copy stands for the
+    same landing folder receiving a new export (one data set per warehouse; test_safety.py tests
+    that another folder is refused)."""
+    with duckdb.connect(str(duckdb_path)) as connection:
+        connection.execute(
+            f"update {warehouse.DATA_SET_TABLE} set landing_folder = ?, salt_fingerprint = ?, "
+            "sample_data_set = null",
+            [warehouse.absolute_folder(raw_dir), warehouse.salt_fingerprint(salt)],
+        )
 
 
 @pytest.fixture(scope="session")

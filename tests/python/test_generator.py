@@ -18,6 +18,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from nps_warehouse import generate
+from nps_warehouse.landing_folder import LandingFolderError
 
 ENTITIES = generate.ENTITY_COLUMNS
 EXPORT = "2026-06-30 23:59:59+00"
@@ -161,18 +162,23 @@ def test_main_file_is_shuffled(landing: tuple[Path, dict[str, int]]) -> None:
         assert ids != sorted(ids)
 
 
-def test_rerun_only_clears_entity_folders(tmp_path: Path) -> None:
+def test_rerun_replaces_only_its_own_files(tmp_path: Path) -> None:
+    """A re-run replaces the sample files it wrote (the manifest of a bad-share run included); a
+    file it did not write stops it before anything is deleted (test_safety.py has the rest)."""
     generate.generate(tmp_path, scale=0.2, bad_share=0.05)
     assert (tmp_path / generate.MANIFEST_NAME).exists()
+    generate.generate(tmp_path, scale=0.2)
+    assert not (tmp_path / generate.MANIFEST_NAME).exists()
     stray = tmp_path / "crm_accounts" / "old_export.csv"
     stray.write_text("stale")
     keep = tmp_path / "notes" / "keep.txt"
     keep.parent.mkdir()
     keep.write_text("mine")
-    generate.generate(tmp_path, scale=0.2)
-    assert not stray.exists()
-    assert keep.read_text() == "mine"
-    assert not (tmp_path / generate.MANIFEST_NAME).exists()
+    before = sorted(path for path in tmp_path.rglob("*") if path.is_file())
+    with pytest.raises(LandingFolderError, match="old_export.csv"):
+        generate.generate(tmp_path, scale=0.2, seed=9)
+    assert sorted(path for path in tmp_path.rglob("*") if path.is_file()) == before
+    assert stray.read_text() == "stale" and keep.read_text() == "mine"
 
 
 @pytest.mark.parametrize("fmt", ["parquet", "mixed"])

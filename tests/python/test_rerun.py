@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import PROJECT_DIR, run_build
+from conftest import PROJECT_DIR, adopt_warehouse, run_build
+
+from nps_warehouse.warehouse import SAMPLE_SALT
 
 REPEATED = 50
 
@@ -60,7 +62,10 @@ def as_of(sample_build) -> str:
 def test_reexport_of_old_rows_changes_only_superseded_counts(
     sample_build, reexported_landing, as_of, tmp_path
 ):
-    again = run_build(reexported_landing, tmp_path / "build", "--as-of", as_of)
+    # the same salt as the sample build (the added file makes the folder no longer sample data)
+    again = run_build(
+        reexported_landing, tmp_path / "build", "--as-of", as_of, env={"NPS_PII_SALT": SAMPLE_SALT}
+    )
     assert again.returncode == 0, again.output[-5000:]
     before, after = published_tables(sample_build), published_tables(again)
     assert list(before) == list(after)
@@ -93,12 +98,14 @@ def test_failed_build_leaves_published_marts_intact(sample_build, tmp_path):
     work = tmp_path / "build"
     work.mkdir()
     shutil.copy(sample_build.duckdb_path, work / "nps.duckdb")
+    adopt_warehouse(work / "nps.duckdb", raw, SAMPLE_SALT)
     completed = subprocess.run(
         [str(Path(sys.executable).with_name("dbt")), "build", "--profiles-dir", "profiles"],
         cwd=PROJECT_DIR,
         env={
             **os.environ,
             "NPS_RAW_DIR": str(raw),
+            "NPS_PII_SALT": SAMPLE_SALT,
             "NPS_DUCKDB_PATH": str(work / "nps.duckdb"),
             "DBT_TARGET_PATH": str(work / "target"),
             "DBT_LOG_PATH": str(work / "logs"),
@@ -154,7 +161,8 @@ def test_score_edits_and_disappearances_across_loads(sample_build, tmp_path):
     work = tmp_path / "build"
     work.mkdir()
     shutil.copy(sample_build.duckdb_path, work / "nps.duckdb")
-    second = run_build(raw, work)
+    adopt_warehouse(work / "nps.duckdb", raw, SAMPLE_SALT)
+    second = run_build(raw, work, env={"NPS_PII_SALT": SAMPLE_SALT})
     assert second.returncode == 0, second.output[-5000:]
     edits = second.query("select * from marts.mart_score_edits order by response_id")
     changed = edited[edited.score != 10]

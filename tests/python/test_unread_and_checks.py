@@ -28,7 +28,7 @@ import pyarrow.parquet as pq
 import pytest
 from conftest import PROJECT_DIR, run_build
 
-from nps_warehouse import cli, quality
+from nps_warehouse import landing_folder, quality
 from nps_warehouse.contract import LANDING_CONTRACT
 from nps_warehouse.generate import generate
 
@@ -144,17 +144,22 @@ def test_which_files_are_read(name, is_folder, kind):
     assert quality.landing_file_kind(name, is_folder) == kind
 
 
-@pytest.mark.parametrize("name", ["export.csv.gz", "EXPORT.CSV", "notes.txt", "archive/"])
+@pytest.mark.parametrize(
+    "name", ["export.csv.gz", "EXPORT.CSV", "notes.txt", "archive/old.csv", ".DS_Store"]
+)
 def test_sample_if_empty_never_takes_a_folder_with_files_for_empty(tmp_path, name):
-    """`make build` writes sample data (clearing the entity folders) only into an empty landing
-    folder: a folder holding only gzip exports, upper-case names or unread files is not empty."""
+    """`make build` writes sample data only into an empty landing folder: a folder holding only
+    gzip exports, upper-case names, unread files or files in a sub-folder is not empty, and
+    writing sample data there is refused."""
     (tmp_path / "survey_responses").mkdir()
-    assert not cli.has_landing_files(tmp_path)
-    if name.endswith("/"):
-        (tmp_path / "survey_responses" / name).mkdir()
-    else:
-        (tmp_path / "survey_responses" / name).write_bytes(b"x")
-    assert cli.has_landing_files(tmp_path)
+    assert landing_folder.inspect(tmp_path).kind == "empty"
+    path = tmp_path / "survey_responses" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"x")
+    assert landing_folder.inspect(tmp_path).kind == "other"
+    with pytest.raises(landing_folder.LandingFolderError):
+        landing_folder.check_sample_target(tmp_path)
+    assert path.read_bytes() == b"x"
 
 
 def rows_of(path: Path) -> tuple[list[str], list[dict]]:

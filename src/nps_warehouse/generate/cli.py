@@ -6,6 +6,7 @@ import argparse
 import os
 from pathlib import Path
 
+from nps_warehouse import landing_folder
 from nps_warehouse.generate.core import generate
 from nps_warehouse.generate.vocabulary import FORMATS, MANIFEST_NAME
 
@@ -24,9 +25,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--bad-share", type=float, default=0.0, help="bad rows per valid row")
     parser.add_argument("--quiet", action="store_true", help="print nothing")
     args = parser.parse_args(argv)
-    counts = generate(
-        args.out, args.seed, args.scale, args.end_date, args.months, args.fmt, args.bad_share
-    )
+    try:
+        landing_folder.check_sample_target(args.out)
+        counts = generate(
+            args.out, args.seed, args.scale, args.end_date, args.months, args.fmt, args.bad_share
+        )
+    except landing_folder.LandingFolderError as error:
+        parser.exit(1, f"nps-generate: {error}\n")
     if not args.quiet:
         print(f"Wrote raw landing files to {args.out} (seed {args.seed}, scale {args.scale}):")
         for entity, rows in counts.items():

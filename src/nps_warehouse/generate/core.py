@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
-from nps_warehouse.contract import SAMPLE_MARKER
+from nps_warehouse import landing_folder
 from nps_warehouse.generate.faults import bad_rows, interleave, reexport
 from nps_warehouse.generate.render import render
 from nps_warehouse.generate.vocabulary import ENTITY_COLUMNS, FORMATS, MANIFEST_NAME
@@ -73,10 +73,10 @@ def generate(
         counts[entity] = main.num_rows + again.num_rows
     if manifests:
         write_table(pa.concat_tables(manifests), out / MANIFEST_NAME)
-    (out / SAMPLE_MARKER).write_text(
-        f"Synthetic sample data written by nps-generate (seed {seed}, scale {scale}): no real\n"
-        "people. Builds of this folder hash emails and names with the public sample salt\n"
-        "when NPS_PII_SALT is unset; without this file, a build needs NPS_PII_SALT.\n"
-        "Delete this file before putting real exports here.\n"
-    )
+    settings = [f"seed {seed}", f"scale {scale:g}"]
+    settings += [f"end date {end_date}"] if end_date != "2026-06-30" else []
+    settings += [f"{months} months"] if months != 24 else []
+    settings += [f"{fmt} files"] if fmt != "csv" else []
+    settings += [f"bad share {bad_share:g}"] if bad_share > 0 else []
+    landing_folder.write_marker(out, ", ".join(settings))
     return counts

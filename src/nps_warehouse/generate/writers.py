@@ -8,7 +8,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from nps_warehouse.generate.vocabulary import ENTITY_COLUMNS, MANIFEST_NAME
+from nps_warehouse import landing_folder
 
 
 def write_table(table: pa.Table, path: Path) -> None:
@@ -21,11 +21,6 @@ def write_table(table: pa.Table, path: Path) -> None:
 
 
 def clear_landing(out: Path) -> None:
-    """Delete the files inside the six entity folders (nothing else) and the manifest."""
-    for entity in ENTITY_COLUMNS:
-        folder = out / entity
-        if folder.is_dir():
-            for path in sorted(folder.iterdir()):
-                if path.is_file() or path.is_symlink():
-                    path.unlink()
-    (out / MANIFEST_NAME).unlink(missing_ok=True)
+    """Delete the sample files a previous run wrote (the marker lists them), nothing else; refuse
+    (LandingFolderError) a folder holding any other file."""
+    landing_folder.remove_sample_files(out)

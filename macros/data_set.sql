@@ -1,0 +1,132 @@
+{% macro landing_sample_data_set() %}
+    {#- The sample's generator settings (e.g. 'seed 42, scale 1') when the landing folder holds
+        nothing but the sample files nps-generate wrote, as listed in its _SAMPLE_DATA marker;
+        none otherwise. -#}
+    {{ return(adapter.dispatch('landing_sample_data_set', 'nps_warehouse')()) }}
+{% endmacro %}
+
+
+{% macro default__landing_sample_data_set() %}
+    {{ return(none) }}
+{% endmacro %}
+
+
+{% macro duckdb__landing_sample_data_set() %}
+    {#- Every file under the folder (recursively, and in each entity folder, which dbt reads even
+        through a symlink) must be listed with the same size and sha256; a marker without a
+        listing (written by an older nps-generate) proves nothing. -#}
+    {%- set folder = landing_dir() | replace("'", "''") -%}
+    {%- set marker = folder ~ '/_SAMPLE_DATA' -%}
+    {%- if run_query("select count(*) from glob('" ~ marker ~ "')").rows[0][0] == 0 -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set patterns = ["'" ~ folder ~ "/**'"] -%}
+    {%- for entity in landing_contract() -%}
+    {%- do patterns.append("'" ~ folder ~ "/" ~ entity ~ "/*'") -%}
+    {%- endfor -%}
+    {%- set files = [] -%}
+    {%- for row in run_query("select distinct file from glob([" ~ patterns | join(', ') ~ "]) order by file").rows -%}
+    {%- if row[0] != marker -%}{%- do files.append("'" ~ row[0] | replace("'", "''") ~ "'") -%}{%- endif -%}
+    {%- endfor -%}
+    {%- set checked = run_query(
+        "with marker as (select content from read_text('" ~ marker ~ "')),"
+        ~ " listing as (select try_cast(substr(content, strpos(content, chr(10) || '{') + 1) as json) as listing from marker),"
+        ~ " listed as (select unnest(from_json(listing -> '$.files', '[{\"path\": \"VARCHAR\", \"size\": \"BIGINT\", \"sha256\": \"VARCHAR\"}]'), recursive := true) from listing),"
+        ~ (" present as (select filename, size, content from read_blob([" ~ files | join(', ') ~ "]))," if files else " present as (select '' as filename, 0 as size, ''::blob as content where false),")
+        ~ " unproven as (select count(*) as n from present left join listed"
+        ~ " on present.filename = '" ~ folder ~ "/' || listed.path and present.size = listed.size"
+        ~ " and sha256(present.content) = listed.sha256 where listed.path is null)"
+        ~ " select listing ->> '$.data_set', json_type(listing -> '$.files'), unproven.n from listing, unproven"
+    ) -%}
+    {%- set data_set, files_type, unproven = checked.rows[0] -%}
+    {{ return(data_set if files_type == 'ARRAY' and unproven == 0 and data_set is not none else none) }}
+{% endmacro %}
+
+
+{% macro landing_folder_absolute() %}
+    {#- The landing folder as an absolute, normalised path: dbt runs in the project folder, so a
+        relative NPS_RAW_DIR is read from there (nps-build passes an absolute one). -#}
+    {%- set folder = landing_dir() -%}
+    {%- if not folder.startswith('/') -%}
+        {%- set folder = (invocation_args_dict.get('project_dir') or '.') ~ '/' ~ folder -%}
+    {%- endif -%}
+    {%- set parts = [] -%}
+    {%- for part in folder.split('/') -%}
+    {%- if part == '..' -%}
+        {%- if parts | length > 0 %}{% do parts.pop() %}{% endif -%}
+    {%- elif part not in ('', '.') -%}
+        {%- do parts.append(part) -%}
+    {%- endif -%}
+    {%- endfor -%}
+    {{ return('/' ~ parts | join('/')) }}
+{% endmacro %}
+
+
+{% macro current_warehouse_data_set() %}
+    {#- What this build is of: landing folder, salt fingerprint (never the salt) and the sample's
+        settings; none when it cannot build (no salt and not sample data: pii_salt stops it).
+        src/nps_warehouse/warehouse.py computes the same in Python. -#}
+    {%- set sample = landing_sample_data_set() -%}
+    {%- set salt = env_var('NPS_PII_SALT', '') -%}
+    {%- if salt == '' and sample is none -%}{{ return(none) }}{%- endif -%}
+    {{ return({
+        'landing_folder': landing_folder_absolute(),
+        'salt_fingerprint': local_md5('nps-warehouse salt fingerprint:' ~ (salt if salt != '' else 'nps-sample-data'))[:16],
+        'sample_data_set': sample,
+    }) }}
+{% endmacro %}
+
+
+{% macro warehouse_data_set_relation() %}
+    {{ return(api.Relation.create(database=target.database, schema='audit', identifier='warehouse_data_set')) }}
+{% endmacro %}
+
+
+{% macro check_warehouse_data_set() %}
+    {#- on-run-start: one warehouse file holds one data set. A build of another landing folder, or
+        with another salt, or of other sample data stops here, before anything is written. -#}
+    {%- if execute -%}
+    {%- set current = current_warehouse_data_set() -%}
+    {%- set found = run_query(
+        "select count(*) from information_schema.tables where table_catalog = current_database()"
+        ~ " and table_schema = 'audit' and table_name = 'warehouse_data_set'") -%}
+    {%- if current is not none and found.rows[0][0] > 0 -%}
+    {%- set rows = run_query("select landing_folder, salt_fingerprint, sample_data_set from " ~ warehouse_data_set_relation()).rows -%}
+    {%- set recorded = rows[0] if rows | length > 0 else none -%}
+    {%- if recorded is not none and (recorded[0] != current.landing_folder or recorded[1] != current.salt_fingerprint or recorded[2] != current.sample_data_set) -%}
+        {%- set describe = {} -%}
+        {%- for name, row in [('recorded', recorded), ('current', [current.landing_folder, current.salt_fingerprint, current.sample_data_set])] -%}
+        {%- do describe.update({name: row[0] ~ ' (' ~ ('sample data: ' ~ row[2] if row[2] is not none else 'not sample') ~ '; salt fingerprint ' ~ row[1] ~ ')'}) -%}
+        {%- endfor -%}
+        {{ exceptions.raise_compiler_error(
+            "The warehouse " ~ target.path ~ " holds another data set. It was built from "
+            ~ describe.recorded ~ "; this build is of " ~ describe.current ~ ". One warehouse file holds"
+            ~ " one data set, so that its score-edit audit (mart_score_edits) never compares loads of"
+            ~ " different data. To build this folder, either use a separate warehouse file (e.g."
+            ~ " `export NPS_DUCKDB_PATH=data/warehouse/other.duckdb`), or start fresh by deleting "
+            ~ target.path ~ " (`make clean` deletes the default data/warehouse/nps.duckdb), which drops its"
+            ~ " score-edit history. Neither touches your landing files. To add a new export to this"
+            ~ " data set, put its files into " ~ recorded[0] ~ " and keep the same NPS_PII_SALT.") }}
+    {%- endif -%}
+    {%- endif -%}
+    {%- endif -%}
+{% endmacro %}
+
+
+{% macro record_warehouse_data_set(results) %}
+    {#- on-run-end: a build, run or snapshot that built any model or snapshot records the data set
+        it was of, so the next build of another one stops (check_warehouse_data_set). -#}
+    {%- if execute and flags.WHICH in ('build', 'run', 'snapshot') -%}
+    {%- set built = results | selectattr('status', 'equalto', 'success') | map(attribute='node') | selectattr('resource_type', 'in', ['model', 'snapshot']) | list -%}
+    {%- set current = current_warehouse_data_set() -%}
+    {%- if built | length > 0 and current is not none -%}
+    {%- set relation = warehouse_data_set_relation() -%}
+    create schema if not exists {{ relation.include(identifier=false) }};
+    create or replace table {{ relation }} as
+    select
+        '{{ current.landing_folder | replace("'", "''") }}' as landing_folder,
+        '{{ current.salt_fingerprint }}' as salt_fingerprint,
+        {% if current.sample_data_set is none %}cast(null as varchar){% else %}'{{ current.sample_data_set | replace("'", "''") }}'{% endif %} as sample_data_set
+    {%- endif -%}
+    {%- endif -%}
+{% endmacro %}
