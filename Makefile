@@ -30,9 +30,10 @@ sample: $(INSTALLED) ## (re)write the sample data into $NPS_RAW_DIR or data/raw:
 lint: $(INSTALLED) ## sqlfluff (dbt templater) and ruff
 	$(BIN)/python -m pytest tests/python/test_lint.py
 
-docs: build ## build the warehouse, then the dbt docs site (target/index.html)
-	$(BIN)/dbt docs generate --profiles-dir profiles
-	@echo "Docs written to target/index.html (serve them with: $(BIN)/dbt docs serve --profiles-dir profiles)"
+docs: build ## build the warehouse, then the dbt docs site as one file that opens from disk (target/static_index.html)
+	$(BIN)/dbt docs generate --static --profiles-dir profiles
+	@echo "Docs written to $${DBT_TARGET_PATH:-target}/static_index.html: open it in a browser, no server needed"
+	@echo "(or serve the multi-file site: $(BIN)/dbt docs serve --profiles-dir profiles)"
 
 bench: $(INSTALLED) ## time the dbt build against the hand-written DuckDB floor (bench/floor.sql); SCALE=20 RUNS=5
 	$(BIN)/nps-bench --scale $(or $(SCALE),20) --runs $(or $(RUNS),5)

@@ -25,12 +25,16 @@ accounts as (
 ),
 
 forecast_dates as (
-    select as_of_at from {{ ref('int_forecast_as_of_dates') }}
+    select
+        as_of_at,
+        is_build_as_of
+    from {{ ref('int_forecast_as_of_dates') }}
 ),
 
 outcomes as (
     select
         forecast_dates.as_of_at,
+        forecast_dates.is_build_as_of,
         responses.response_id,
         responses.account_id,
         responses.score,
