@@ -25,6 +25,7 @@ from pathlib import Path
 import duckdb
 import yaml
 
+from nps_warehouse import data_docs
 from nps_warehouse.contract import LANDING_CONTRACT
 
 CONFIG_FILE = "quality.yml"
@@ -439,6 +440,7 @@ def docs_url(context) -> str:
     """Builds the Data Docs from the stored results; returns the index page's URL. Restores
     gx/great_expectations.yml as committed (GX adds the run's dataframe data sources to it)."""
     context.build_data_docs()
+    data_docs.make_offline(context)
     config_file = Path(context.root_directory) / "great_expectations.yml"
     if getattr(context, "committed_config", None) is not None:
         config_file.write_text(context.committed_config, encoding="utf-8")

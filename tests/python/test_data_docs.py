@@ -106,10 +106,5 @@ def test_running_it_again_changes_nothing(offline_site, tmp_path):
         assert (again / page.relative_to(offline_site)).read_text() == page.read_text()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="quality.docs_url does not call data_docs.make_offline yet; remove this marker with "
-    "the one-line hook",
-)
 def test_nps_build_writes_offline_data_docs(sample_build):
     assert missing_or_remote(site_of(sample_build)) == []
