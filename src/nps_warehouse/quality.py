@@ -42,6 +42,15 @@ REQUIRED_TIMESTAMPS = {
     "support_tickets": ["created_at"],
     "loop_followups": ["followed_up_at"],
 }
+# Columns whose unusable value dbt nulls and lists in audit.value_problems, the row staged (README,
+# 'Value problems'); a failing check on any other column means dbt quarantines the row.
+VALUE_COLUMNS = {
+    "crm_accounts": {
+        "arr", "currency", "employee_count", "contract_start_date", "renewal_date", "churned_at",
+    },
+    "crm_contacts": {"role", "created_at"},
+    "support_tickets": {"first_response_at", "solved_at", "reopened_count", "downtime_minutes"},
+}  # fmt: skip
 SCORE = r"^[+]?0*([0-9]|10)$"
 AMOUNT = r"^[+]?([0-9]+([.][0-9]*)?|[.][0-9]+)$"
 CSV_OPTIONS = "all_varchar = true, delim = ',', quote = '\"', escape = '\"', strict_mode = true"
@@ -386,9 +395,10 @@ def check_landing(
                 set(undecodable),
             )
         total = rows + bad_utf8
-        for found in tallies.values():
+        for key, found in tallies.items():
             if not found.unexpected:
                 continue
+            is_value = key.split(":")[-1] in VALUE_COLUMNS.get(entity, set())
             share = found.unexpected / max(total, 1)
             where = ", ".join(sorted(p.name for p in found.files))
             text = (
@@ -403,7 +413,11 @@ def check_landing(
                 )
             else:
                 level = severity["bad_rows_under_threshold"]
-                text += "; dbt quarantines them (audit.quarantine_rows)."
+                text += (
+                    "; dbt stages these rows with that value null (audit.value_problems)."
+                    if is_value
+                    else "; dbt quarantines them (audit.quarantine_rows)."
+                )
             (errors if level == "error" else warnings_).append(text)
     docs = docs_url(context)
     if errors:

@@ -9,6 +9,8 @@ import pandas as pd
 import pytest
 from conftest import run_build
 
+from nps_warehouse import quality
+
 DIMENSIONS = ["month", "survey_type", "respondent_role", "region", "plan", "industry"]
 MEASURES = [
     "responses",
@@ -94,6 +96,8 @@ def test_every_bad_row_is_quarantined_or_its_bad_value_listed(
     assert keys(problems) & keys(planted), "the sample plants value problems too"
     assert keys(quarantine) == keys(expected.quarantine)
     assert len(quarantine) == len(expected.quarantine)
+    for entity, column in problems[["entity", "column_name"]].drop_duplicates().to_numpy():
+        assert column in quality.VALUE_COLUMNS[entity], (entity, column)
     columns = ["entity", "raw_id", "column_name", "reason"]
     got = sorted(map(tuple, problems[columns].astype(str).to_numpy()))
     want = sorted(map(tuple, expected.value_problems[columns].astype(str).to_numpy()))
