@@ -30,8 +30,8 @@ def test_low_scores_churn_sooner_than_six(sample_build):
             median(days_to_churn) as median_days,
             count(*) as churned
         from intermediate.int_response_churn_outcomes
-        inner join intermediate.int_forecast_as_of_dates using (as_of_at)
-        where is_build_as_of and days_to_churn is not null and (score <= 3 or score = 6)
+        inner join intermediate.int_forecast_as_of_dates as dates using (as_of_at)
+        where dates.is_build_as_of and days_to_churn is not null and (score <= 3 or score = 6)
         group by 1
         """
     ).set_index("band")

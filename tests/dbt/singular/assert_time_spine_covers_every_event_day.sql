@@ -1,6 +1,7 @@
 {#- MetricFlow drops what lies outside its time spine when it joins to it: every day a response,
     an invitation or the build's as_of falls on must be in time_spine_daily. Returns the days that
-    are not (widen the time_spine_start / time_spine_end vars). -#}
+    are not (widen the time_spine_start / time_spine_end vars). A landing folder without events
+    has no as_of: nothing to cover. -#}
 with
 
 spine as (
@@ -19,7 +20,7 @@ missing_days as (
     select event_days.event_day
     from event_days
     left join spine on event_days.event_day = spine.date_day
-    where spine.date_day is null
+    where spine.date_day is null and event_days.event_day is not null
 )
 
 select * from missing_days
