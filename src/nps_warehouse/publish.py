@@ -90,7 +90,7 @@ def previous_publication(path: Path) -> Publication | None:
         return None
     refuse = (
         f"NPS_PUBLISH_PATH {path} exists and is not a publication of the marts written by "
-        "nps-build, so nothing was published over it"
+        "nps-build, which replaces only its own publications, so it stopped without touching it"
     )
     if path.is_symlink() or not path.is_file():
         raise PublishError(
@@ -133,28 +133,29 @@ def _read_publication(connection, path: Path) -> Publication:
         "select count(*) from information_schema.tables "
         "where table_schema = ? and table_name = 'publication'",
         [META_SCHEMA],
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     row = (
         connection.execute(
             f"select publication_number, as_of_at, sample_data_set, content_fingerprint "
             f"from {META_SCHEMA}.publication where publisher = ?",
             [PUBLISHER],
-        ).fetchone()
+        ).fetchall()
         if found
-        else None
+        else []
     )
-    if row is None:
+    if not row:
         raise PublishError(
             f"NPS_PUBLISH_PATH {path} is a DuckDB database that nps-build did not publish "
-            f"(it has no {META_SCHEMA}.publication row), so nothing was published over it. Move "
-            "it away, or point NPS_PUBLISH_PATH at a new file."
+            f"(it has no {META_SCHEMA}.publication row), and nps-build replaces only its own "
+            "publications, so it stopped without touching it. Move it away, or point "
+            "NPS_PUBLISH_PATH at a new file."
         )
     tables = dict(
         connection.execute(
             f"select table_name, row_count from {META_SCHEMA}.published_tables order by table_name"
         ).fetchall()
     )
-    return Publication(path, row[0], row[1], row[2], row[3], tables)
+    return Publication(path, *row[0], tables)
 
 
 def read_publication(path: Path) -> Publication:
@@ -187,7 +188,7 @@ def _pii_problems(connection, tables: list[str]) -> list[str]:
             f'select count(*) from {SCHEMA}.{table} where regexp_matches("{column}", ?) '
             f'or regexp_matches("{column}", ?)',
             [MD5_HEX, EMAIL],
-        ).fetchone()[0]
+        ).fetchall()[0][0]
         if shaped:
             problems.append(
                 f"{SCHEMA}.{table}.{column} ({shaped} values look like an email address or a "
@@ -235,7 +236,7 @@ def publish(warehouse_path: Path, path: Path) -> Publication:
             as_of = (
                 connection.execute(
                     f"select max(as_of_at) from {SCHEMA}.mart_nps_summary"
-                ).fetchone()[0]
+                ).fetchall()[0][0]
                 if "mart_nps_summary" in tables
                 else None
             )
@@ -290,7 +291,7 @@ def _fingerprint(connection, tables: list[str]) -> tuple[dict[str, int], str]:
     for table in tables:
         rows, total = connection.execute(
             f'select count(*), coalesce(sum(hash(t)), 0)::varchar from {SCHEMA}."{table}" as t'
-        ).fetchone()
+        ).fetchall()[0]
         counts[table] = rows
         digest.update(f"{table}:{rows}:{total};".encode())
     return counts, digest.hexdigest()[:16]
@@ -301,13 +302,13 @@ def _sample_data_set(connection) -> str | None:
     found = connection.execute(
         "select count(*) from information_schema.tables where table_catalog = 'warehouse' "
         "and table_schema = 'audit' and table_name = 'warehouse_data_set'"
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     if not found:
         return None
-    row = connection.execute(
+    rows = connection.execute(
         f"select sample_data_set from warehouse.{warehouse.DATA_SET_TABLE}"
-    ).fetchone()
-    return row[0] if row else None
+    ).fetchall()
+    return rows[0][0] if rows else None
 
 
 def _fsync(path: Path) -> None:
