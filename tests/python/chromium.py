@@ -2,7 +2,9 @@
 
 Used by test_report.py, and to refresh the README's screenshot of the report:
 
-    .venv/bin/python tests/python/chromium.py data/report/index.html docs/img/report.png
+    .venv/bin/python tests/python/chromium.py data/report/index.html docs/img/report.png 1990
+
+(the last argument, optional, keeps only the page's top that many pixels).
 
 Chromium is Debian's package (`apt-get install chromium`); `ensure_chromium` installs it where it
 is missing and fails loudly when it cannot (CI must prove the report in a real browser).
@@ -126,7 +128,9 @@ class DevTools:
         self.socket.close()
 
 
-def load_page(html_file: Path, width: int = 1280, height: int = 900) -> PageResult:
+def load_page(
+    html_file: Path, width: int = 1280, height: int = 900, max_height: int | None = None
+) -> PageResult:
     """Opens `html_file` in headless Chromium, waits for its charts, and reports console errors,
     failed requests, every URL requested, the charts' data and a full-page PNG screenshot."""
     executable = ensure_chromium()
@@ -137,7 +141,8 @@ def load_page(html_file: Path, width: int = 1280, height: int = 900) -> PageResu
             stderr=subprocess.DEVNULL,
         )
         try:
-            return _drive(_browser_url(Path(profile), browser), html_file, width, height)
+            url = _browser_url(Path(profile), browser)
+            return _drive(url, html_file, width, height, max_height)
         finally:
             browser.terminate()
             try:
@@ -160,7 +165,7 @@ def _browser_url(profile: Path, browser: subprocess.Popen) -> str:
     raise TimeoutError("chromium did not open its DevTools port")
 
 
-def _drive(url: str, html_file: Path, width: int, height: int) -> PageResult:
+def _drive(url: str, html_file: Path, width: int, height: int, max_height: int | None):
     tools = DevTools(url)
     try:
         target = tools.send("Target.createTarget", {"url": "about:blank"})["targetId"]
@@ -191,7 +196,13 @@ def _drive(url: str, html_file: Path, width: int, height: int) -> PageResult:
             {
                 "format": "png",
                 "captureBeyondViewport": True,
-                "clip": {"x": 0, "y": 0, "width": full[0], "height": full[1], "scale": 1},
+                "clip": {
+                    "x": 0,
+                    "y": 0,
+                    "width": full[0],
+                    "scale": 1,
+                    "height": min(full[1], max_height or full[1]),
+                },
             },
             session,
         )
@@ -219,7 +230,7 @@ def _drive(url: str, html_file: Path, width: int, height: int) -> PageResult:
 
 
 if __name__ == "__main__":
-    page = load_page(Path(sys.argv[1]))
+    page = load_page(Path(sys.argv[1]), max_height=int(sys.argv[3]) if len(sys.argv) > 3 else None)
     Path(sys.argv[2]).write_bytes(page.screenshot)
     print(
         f"{len(page.charts)} charts, {len(page.console_errors)} console errors, "
