@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 # NPS_RAW_DIR is left alone: nps-build tells a folder the user named (which it never fills with
 # sample data) from the default data/raw.
 
-.PHONY: build test install sample lint docs bench clean help
+.PHONY: build test install sample lint docs report bench clean help
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -35,8 +35,12 @@ docs: build ## build the warehouse, then the dbt docs site as one file that open
 	@echo "Docs written to $${DBT_TARGET_PATH:-target}/static_index.html: open it in a browser, no server needed"
 	@echo "(or serve the multi-file site: $(BIN)/dbt docs serve --profiles-dir profiles)"
 
+report: $(INSTALLED) ## render data/report/index.html (opens offline) from the marts the last `make build` published
+	$(BIN)/nps-report
+
 bench: $(INSTALLED) ## time the dbt build against the hand-written DuckDB floor (bench/floor.sql); SCALE=20 RUNS=5
 	$(BIN)/nps-bench --scale $(or $(SCALE),20) --runs $(or $(RUNS),5)
 
 clean: ## remove the build outputs (keeps .venv and the landing data)
 	rm -rf target logs data/warehouse/*.duckdb data/warehouse/*.duckdb.wal
+	rm -f data/published/nps_marts.duckdb data/report/index.html

@@ -9,7 +9,7 @@ import re
 import sys
 from pathlib import Path
 
-from nps_warehouse import dbt, landing_folder, quality, warehouse
+from nps_warehouse import dbt, landing_folder, publish, quality, warehouse
 from nps_warehouse.contract import SAMPLE_MARKER
 from nps_warehouse.landing_folder import DEFAULT_RAW_DIR
 from nps_warehouse.summary import format_summary, read_summary
@@ -150,6 +150,8 @@ def main(argv: list[str] | None = None) -> int:
             raw_dir, write_sample = resolve_landing(args, project_dir)
             warehouse.check_path(duckdb_path)
             warehouse.check_not_locked(duckdb_path)
+            published = publish.publish_path(project_dir)
+            publish.check_target(published, duckdb_path)
             if write_sample:
                 from nps_warehouse.generate import generate
 
@@ -182,6 +184,11 @@ def main(argv: list[str] | None = None) -> int:
             print("Mart checks (Great Expectations) ...", flush=True)
             for note in quality.check_marts(duckdb_path, project_dir):
                 print(f"  {note}", flush=True)
+            publication = publish.publish(duckdb_path, published)
+            print(
+                f"Published the marts for readers (read-only): {published} "
+                f"(publication {publication.publication_number})"
+            )
             print()
         print(format_summary(read_summary(duckdb_path)))
     except (
@@ -190,6 +197,7 @@ def main(argv: list[str] | None = None) -> int:
         quality.QualityError,
         landing_folder.LandingFolderError,
         warehouse.WarehouseError,
+        publish.PublishError,
         FileNotFoundError,
     ) as error:
         print(f"nps-build: {error}", file=sys.stderr)

@@ -21,28 +21,31 @@ class WarehouseError(RuntimeError):
     """The warehouse file cannot be used as asked; the message says what to do."""
 
 
-def check_path(path: Path) -> None:
-    """Refuses a warehouse path DuckDB or dbt-duckdb cannot use, and creates its folder."""
+def check_path(
+    path: Path, setting: str = "NPS_DUCKDB_PATH", example: str = "data/warehouse/nps.duckdb"
+) -> None:
+    """Refuses a DuckDB file path DuckDB or dbt-duckdb cannot use, and creates its folder.
+    `setting` names where the path came from (the warehouse's NPS_DUCKDB_PATH, the publication's
+    NPS_PUBLISH_PATH) and `example` the path the messages suggest."""
     text = str(path)
+    name = Path(example).name
     if text.startswith((":", "md:")) or "://" in text:
-        raise WarehouseError(
-            f"NPS_DUCKDB_PATH must be a file path (e.g. data/warehouse/nps.duckdb), not {text!r}."
-        )
+        raise WarehouseError(f"{setting} must be a file path (e.g. {example}), not {text!r}.")
     if path.is_dir():
         raise WarehouseError(
-            f"NPS_DUCKDB_PATH {text} is a folder; name a file inside it, e.g. {path / 'nps.duckdb'}."
+            f"{setting} {text} is a folder; name a file inside it, e.g. {path / name}."
         )
     if path.stem.lower() in RESERVED_NAMES or re.search(r"^[.]|['\"\\]", path.name):
         raise WarehouseError(
-            f"NPS_DUCKDB_PATH {text} cannot be used: DuckDB names the database after the file "
+            f"{setting} {text} cannot be used: DuckDB names the database after the file "
             f"({path.stem!r}), and {', '.join(RESERVED_NAMES)} are DuckDB's own names (quotes and "
-            "backslashes break SQL names). Choose another file name, e.g. nps.duckdb."
+            f"backslashes break SQL names). Choose another file name, e.g. {name}."
         )
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise WarehouseError(
-            f"Cannot create the folder of NPS_DUCKDB_PATH {text}: {error.strerror or error}. "
+            f"Cannot create the folder of {setting} {text}: {error.strerror or error}. "
             "Choose a path in a folder you can write to."
         ) from None
 

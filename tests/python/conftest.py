@@ -29,6 +29,11 @@ class Build:
     output: str
 
     @property
+    def publish_path(self) -> Path:
+        """The read-only publication of this build's marts (NPS_PUBLISH_PATH)."""
+        return Path(self.env["NPS_PUBLISH_PATH"])
+
+    @property
     def manifest(self) -> dict:
         """dbt's manifest.json of this build."""
         return json.loads((self.duckdb_path.parent / "target" / "manifest.json").read_text())
@@ -55,6 +60,8 @@ def run_build(
         "DBT_TARGET_PATH": str(work_dir / "target"),
         "DBT_LOG_PATH": str(work_dir / "logs"),
         "NPS_GX_ROOT": str(work_dir),
+        # each build publishes its marts beside it, never into the project's data/published
+        "NPS_PUBLISH_PATH": str(work_dir / "published" / "nps_marts.duckdb"),
     }
     if not landing_folder.is_sample(raw_dir):
         base_env["NPS_PII_SALT"] = base_env.get("NPS_PII_SALT") or "pytest-salt"
