@@ -193,7 +193,9 @@ def load(
                     size = None if entry.name.endswith("/") else entry.path.stat().st_size
                     count = None
                     if entry.unread_reason is None and size == 0:
-                        say(f"{entity}: skipping empty file {entry.name} (0 bytes, no header, no rows)")
+                        say(
+                            f"{entity}: skipping empty file {entry.name} (0 bytes, no header, no rows)"
+                        )
                     elif entry.unread_reason is None:
                         count = _copy_file(duck, cursor, entry, entity)
                         rows += count

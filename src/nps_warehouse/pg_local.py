@@ -86,7 +86,9 @@ def is_running(data_dir: Path) -> bool:
     cluster = data_dir / "cluster"
     if not (cluster / "PG_VERSION").is_file():
         return False
-    return _as_server_user([str(bin_dir() / "pg_ctl"), "status", "-D", str(cluster)]).returncode == 0
+    return (
+        _as_server_user([str(bin_dir() / "pg_ctl"), "status", "-D", str(cluster)]).returncode == 0
+    )
 
 
 def exports(config: dict) -> dict[str, str]:
@@ -111,10 +113,16 @@ def _initialise(data_dir: Path, port: int) -> dict:
         "password": secrets.token_hex(12),
         "reader_password": secrets.token_hex(12),
     }
+    if os.geteuid() == 0:
+        os.chmod(data_dir, 0o755)
+        if _as_server_user(["test", "-x", str(data_dir)]).returncode != 0:
+            raise LocalServerError(
+                f"the {SERVER_USER} user cannot reach {data_dir}: a folder above it is not "
+                "traversable by others (chmod o+x it), or choose another --data-dir."
+            )
     pwfile = data_dir / ".initdb-password"
     pwfile.write_text(config["superuser_password"] + "\n")
     if os.geteuid() == 0:
-        os.chmod(data_dir, 0o755)
         shutil.chown(cluster, SERVER_USER, SERVER_USER)
         shutil.chown(pwfile, SERVER_USER, SERVER_USER)
     os.chmod(cluster, 0o700)
@@ -206,14 +214,13 @@ def start(data_dir: Path, port: int | None = None) -> dict:
         )  # fmt: skip
         if done.returncode != 0:
             raise LocalServerError(
-                f"pg_ctl start failed: {done.stderr.strip() or done.stdout.strip()} "
-                f"(see {log})"
+                f"pg_ctl start failed: {done.stderr.strip() or done.stdout.strip()} (see {log})"
             )
     for _ in range(50):
         try:
             _create_roles(config)
             break
-        except Exception:  # the server may still be starting up
+        except Exception:  # noqa: BLE001 - the server may still be starting up
             time.sleep(0.2)
     else:
         _create_roles(config)
@@ -250,7 +257,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.action == "env":
             config = settings(args.data_dir.resolve())
             if config is None or not is_running(args.data_dir.resolve()):
-                raise LocalServerError(f"no server running in {args.data_dir}: `make postgres-local`")
+                raise LocalServerError(
+                    f"no server running in {args.data_dir}: `make postgres-local`"
+                )
         else:
             config = start(args.data_dir, args.port)
     except LocalServerError as error:
