@@ -218,3 +218,30 @@ def load(
         connection.rollback()
         raise
     return loaded
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m nps_warehouse.pg_load --raw-dir <folder>`: load without building."""
+    import argparse
+    import sys
+
+    from nps_warehouse import engines
+    from nps_warehouse.warehouse import WarehouseError
+
+    parser = argparse.ArgumentParser(
+        prog="python -m nps_warehouse.pg_load",
+        description="Load a landing folder into the landing schema of the postgres target.",
+    )
+    parser.add_argument("--raw-dir", default=os.environ.get("NPS_RAW_DIR") or "data/raw")
+    args = parser.parse_args(argv)
+    try:
+        with engines.pg_connect() as connection:
+            load(Path(args.raw_dir), connection, progress=print)
+    except (LoadError, WarehouseError) as error:
+        print(f"pg_load: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
