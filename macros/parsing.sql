@@ -194,7 +194,8 @@
     {#- on-run-start on PostgreSQL: the helpers postgres__try_cast and
         postgres__timestamp_text_to_utc call. A cast inside an exception block returns null for a
         value the type rejects (2026-02-30, 25:00), as DuckDB's try_cast does; text without an
-        offset is read in UTC (the function's own TimeZone), whatever the session's zone. -#}
+        offset is read in UTC (the function's own TimeZone), whatever the session's zone. Left
+        different: DuckDB reads year 0000 as 1 BC, PostgreSQL rejects it (null). -#}
     {%- if execute and target.type == 'postgres' -%}
     create schema if not exists {{ postgres_helper_schema() }};
     create or replace function {{ postgres_helper_schema() }}.nps_try_cast_date(value text) returns date
@@ -202,7 +203,12 @@
         begin return value::date; exception when others then return null; end $$;
     create or replace function {{ postgres_helper_schema() }}.nps_try_cast_timestamptz(value text) returns timestamptz
         language plpgsql immutable strict parallel safe set timezone to 'UTC' as $$
-        begin return value::timestamptz; exception when others then return null; end $$;
+        begin
+            {# As DuckDB: no leap second 60 (PostgreSQL rolls it over), digits past the
+               microsecond dropped (PostgreSQL rounds them). #}
+            if value ~ '[T ][0-9]{2}:[0-9]{2}:60' then return null; end if;
+            return regexp_replace(value, '([.][0-9]{6})[0-9]+', '\1')::timestamptz;
+        exception when others then return null; end $$;
     {%- endif -%}
 {% endmacro %}
 

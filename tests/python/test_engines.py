@@ -210,3 +210,31 @@ def test_wrong_or_unreachable_target_is_one_clear_message(tmp_path, pg_server):
     assert "Cannot connect to PostgreSQL at postgresql://nps@127.0.0.1:1/nps" in unreachable.output
     for build in (unknown, missing, unreachable):
         assert "Traceback" not in build.output
+
+
+TIMESTAMP_TEXTS = [
+    "2026-02-30", "2026-02-28", "2026-03-01T01:30:00+02:00", "2026-03-01 01:30+0200",
+    "2026-03-01T01:30:00-05", "2026-03-01T01:30:00.1234567Z", "2026-03-01T23:59:59.9999999+01",
+    "2026-03-01T24:00:00", "2026-03-01T23:59:60", "2026-03-01T25:00", "2026-13-01",
+    "2026-03-01T01:30:00.5+05:30", "2024-02-29T12:00Z", "2025-02-29T12:00Z",
+]  # fmt: skip
+
+
+def test_timestamp_and_date_casts_agree_on_edge_cases(builds, pg_server):
+    """The PostgreSQL try_cast helpers (postgres_helper_functions, created by the build) give what
+    DuckDB's try_cast gives: null for impossible dates and times and for a leap second,
+    microseconds truncated, offsets applied."""
+    with duckdb.connect() as connection:
+        connection.execute("set TimeZone = 'UTC'")
+        duck = connection.execute(
+            "select v, cast(timezone('UTC', try_cast(v as timestamptz)) as timestamp),"
+            " try_cast(v as date) from unnest(?) as t(v)",
+            [TIMESTAMP_TEXTS],
+        ).fetchall()
+    with pg_connect(pg_server) as connection:
+        pg = connection.execute(
+            "select v, nps_util.nps_try_cast_timestamptz(v) at time zone 'UTC',"
+            " nps_util.nps_try_cast_date(v) from unnest(%s::text[]) as v",
+            [TIMESTAMP_TEXTS],
+        ).fetchall()
+    assert sorted(duck) == sorted(pg)
