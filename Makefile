@@ -3,10 +3,13 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+# The optional engines beside DuckDB: pyproject extras, comma-separated (pinned in constraints.txt).
+ENGINES ?= postgres
+ENGINES_INSTALLED := $(VENV)/.engines-installed
 # NPS_RAW_DIR is left alone: nps-build tells a folder the user named (which it never fills with
 # sample data) from the default data/raw.
 
-.PHONY: build test install sample lint docs report bench clean help
+.PHONY: build test install engines postgres-local postgres-stop sample lint docs report bench clean help
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -18,10 +21,22 @@ $(INSTALLED): pyproject.toml constraints.txt
 
 install: $(INSTALLED) ## create .venv with the pinned dependencies
 
+$(ENGINES_INSTALLED): $(INSTALLED)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[dev,$(ENGINES)]"
+	@touch $@
+
+engines: $(ENGINES_INSTALLED) ## install the optional engines' adapters and drivers (extras: $(ENGINES))
+
+postgres-local: $(ENGINES_INSTALLED) ## start a throwaway PostgreSQL 15 on 127.0.0.1 (data/postgres/) and print the exports to use
+	$(BIN)/python -m nps_warehouse.pg_local start --data-dir data/postgres
+
+postgres-stop: $(ENGINES_INSTALLED) ## stop the server postgres-local started
+	$(BIN)/python -m nps_warehouse.pg_local stop --data-dir data/postgres
+
 build: $(INSTALLED) ## set up, write sample data if data/raw holds no file, dbt build on DuckDB, print a summary
 	$(BIN)/nps-build --sample-if-empty
 
-test: $(INSTALLED) ## run every test: generator, dbt build + data and unit tests, oracle comparison, lint
+test: $(ENGINES_INSTALLED) ## run every test: generator, dbt build + data and unit tests, oracle comparison, lint
 	$(BIN)/python -m pytest
 
 sample: $(INSTALLED) ## (re)write the sample data into $NPS_RAW_DIR or data/raw: only a new, empty or sample folder

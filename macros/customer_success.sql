@@ -2,7 +2,7 @@
 
 {% macro hours_between(start_at, end_at) %}
     {#- Calendar hours from start_at to end_at (minute precision), as a double; null if either is null. -#}
-    {{ dbt.datediff(start_at, end_at, 'minute') }} / 60.0
+    cast({{ dbt.datediff(start_at, end_at, 'minute') }} as double precision) / 60
 {% endmacro %}
 
 
@@ -20,7 +20,7 @@
     {#- Comment text prepared for keyword matching: lower case (Unicode-aware), ASCII punctuation and
         every run of white space turned into one space, wrapped in spaces so a pattern can ask for a
         whole word with ' word '. Null stays null. -#}
-    {{ dbt.concat(["' '", replace_pattern('lower(' ~ text ~ ')', "[[:punct:][:space:]]+", ' '), "' '"]) }}
+    {{ dbt.concat(["' '", replace_pattern(lower_text(text), "[[:punct:][:space:]]+", ' '), "' '"]) }}
 {% endmacro %}
 
 
@@ -30,11 +30,15 @@
 {% endmacro %}
 
 {% macro default__contains_pattern(text, pattern) %}
+    {{ exceptions.raise_compiler_error("contains_pattern is not supported on " ~ target.type ~ ": add a " ~ target.type ~ "__contains_pattern macro (true when a regular expression matches somewhere in the text).") }}
+{% endmacro %}
+
+{% macro duckdb__contains_pattern(text, pattern) %}
     coalesce(regexp_matches({{ text }}, {{ pattern }}), false)
 {% endmacro %}
 
 {% macro postgres__contains_pattern(text, pattern) %}
-    coalesce({{ text }} ~ {{ pattern }}, false)
+    coalesce({{ byte_order(text) }} ~ {{ pattern }}, false)
 {% endmacro %}
 
 

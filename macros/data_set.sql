@@ -7,7 +7,77 @@
 
 
 {% macro default__landing_sample_data_set() %}
-    {{ return(none) }}
+    {#- Engines a loader fills: the loader proved it (landing.landing_load, written by
+        src/nps_warehouse/pg_load.py with the same rule as nps-build's landing_folder.inspect). -#}
+    {%- set record = landing_load_record() -%}
+    {{ return(record[1] if record is not none else none) }}
+{% endmacro %}
+
+
+{% macro landing_load_record() %}
+    {#- On an engine a loader fills: (landing_folder, sample_data_set) of the last load, from
+        landing.landing_load; none when nothing was loaded. -#}
+    {%- set found = run_query(
+        "select count(*) from information_schema.tables where table_schema = 'landing'"
+        ~ " and table_name = 'landing_load'") -%}
+    {%- if found.rows[0][0] == 0 -%}{{ return(none) }}{%- endif -%}
+    {%- set rows = run_query("select landing_folder, sample_data_set from " ~ api.Relation.create(database=target.database, schema='landing', identifier='landing_load')).rows -%}
+    {{ return(rows[0] if rows | length > 0 else none) }}
+{% endmacro %}
+
+
+{% macro landing_folder_of_build() %}
+    {#- The landing folder this build reads, absolute (dispatched): DuckDB reads NPS_RAW_DIR; an
+        engine a loader fills reads what the loader recorded. -#}
+    {{ return(adapter.dispatch('landing_folder_of_build', 'nps_warehouse')()) }}
+{% endmacro %}
+
+
+{% macro default__landing_folder_of_build() %}
+    {%- set record = landing_load_record() -%}
+    {{ return(record[0] if record is not none else landing_folder_absolute()) }}
+{% endmacro %}
+
+
+{% macro duckdb__landing_folder_of_build() %}
+    {{ return(landing_folder_absolute()) }}
+{% endmacro %}
+
+
+{% macro warehouse_name() %}
+    {#- The warehouse as a user names it in messages (dispatched): the DuckDB file, or the
+        database and host. -#}
+    {{ return(adapter.dispatch('warehouse_name', 'nps_warehouse')()) }}
+{% endmacro %}
+
+
+{% macro default__warehouse_name() %}
+    {{ return("the " ~ target.type ~ " database " ~ target.database ~ " on " ~ target.host ~ ":" ~ target.port) }}
+{% endmacro %}
+
+
+{% macro duckdb__warehouse_name() %}
+    {{ return(target.path) }}
+{% endmacro %}
+
+
+{% macro warehouse_fresh_start_advice() %}
+    {#- How to build another data set than the warehouse holds (dispatched). -#}
+    {{ return(adapter.dispatch('warehouse_fresh_start_advice', 'nps_warehouse')()) }}
+{% endmacro %}
+
+
+{% macro default__warehouse_fresh_start_advice() %}
+    {{ return("either use a separate database (e.g. another NPS_PG_DBNAME), or start fresh by dropping"
+        ~ " this one's schemas (landing, staging, intermediate, core, marts, audit, snapshots,"
+        ~ " reference, semantic), which drops its score-edit history.") }}
+{% endmacro %}
+
+
+{% macro duckdb__warehouse_fresh_start_advice() %}
+    {{ return("either use a separate warehouse file (e.g. `export NPS_DUCKDB_PATH=data/warehouse/other.duckdb`),"
+        ~ " or start fresh by deleting " ~ target.path ~ " (`make clean` deletes the default"
+        ~ " data/warehouse/nps.duckdb), which drops its score-edit history.") }}
 {% endmacro %}
 
 
@@ -70,7 +140,7 @@
     {%- set salt = env_var('NPS_PII_SALT', '') -%}
     {%- if salt == '' and sample is none -%}{{ return(none) }}{%- endif -%}
     {{ return({
-        'landing_folder': landing_folder_absolute(),
+        'landing_folder': landing_folder_of_build(),
         'salt_fingerprint': local_md5('nps-warehouse salt fingerprint:' ~ (salt if salt != '' else 'nps-sample-data'))[:16],
         'sample_data_set': sample,
     }) }}
@@ -99,13 +169,11 @@
         {%- do describe.update({name: row[0] ~ ' (' ~ ('sample data: ' ~ row[2] if row[2] is not none else 'not sample') ~ '; salt fingerprint ' ~ row[1] ~ ')'}) -%}
         {%- endfor -%}
         {{ exceptions.raise_compiler_error(
-            "The warehouse " ~ target.path ~ " holds another data set. It was built from "
+            "The warehouse " ~ warehouse_name() ~ " holds another data set. It was built from "
             ~ describe.recorded ~ "; this build is of " ~ describe.current ~ ". One warehouse file holds"
             ~ " one data set, so that its score-edit audit (mart_score_edits) never compares loads of"
-            ~ " different data. To build this folder, either use a separate warehouse file (e.g."
-            ~ " `export NPS_DUCKDB_PATH=data/warehouse/other.duckdb`), or start fresh by deleting "
-            ~ target.path ~ " (`make clean` deletes the default data/warehouse/nps.duckdb), which drops its"
-            ~ " score-edit history. Neither touches your landing files. To add a new export to this"
+            ~ " different data. To build this folder, " ~ warehouse_fresh_start_advice()
+            ~ " Neither touches your landing files. To add a new export to this"
             ~ " data set, put its files into " ~ recorded[0] ~ " and keep the same NPS_PII_SALT.") }}
     {%- endif -%}
     {%- endif -%}
@@ -121,12 +189,13 @@
     {%- set current = current_warehouse_data_set() -%}
     {%- if built | length > 0 and current is not none -%}
     {%- set relation = warehouse_data_set_relation() -%}
-    create schema if not exists {{ relation.include(identifier=false) }};
-    create or replace table {{ relation }} as
+    create schema if not exists {{ relation.include(database=false, identifier=false) }};
+    drop table if exists {{ relation }};
+    create table {{ relation }} as
     select
-        '{{ current.landing_folder | replace("'", "''") }}' as landing_folder,
-        '{{ current.salt_fingerprint }}' as salt_fingerprint,
-        {% if current.sample_data_set is none %}cast(null as varchar){% else %}'{{ current.sample_data_set | replace("'", "''") }}'{% endif %} as sample_data_set
+        cast('{{ current.landing_folder | replace("'", "''") }}' as {{ dbt.type_string() }}) as landing_folder,
+        cast('{{ current.salt_fingerprint }}' as {{ dbt.type_string() }}) as salt_fingerprint,
+        cast({% if current.sample_data_set is none %}null{% else %}'{{ current.sample_data_set | replace("'", "''") }}'{% endif %} as {{ dbt.type_string() }}) as sample_data_set
     {%- endif -%}
     {%- endif -%}
 {% endmacro %}

@@ -22,16 +22,41 @@
 
 
 {% macro default__landing_relation(source_name, entity) %}
-    {#- Engines without file access read a table a loader filled with the contract's columns
-        (as text) plus _file_name and _row_number. -#}
+    {#- Engines without file access read the table a loader filled (src/nps_warehouse/pg_load.py
+        for PostgreSQL): the contract's columns as text plus _file_name, _row_number and
+        _read_problem, read exactly as DuckDB reads the files. The loader's listing
+        (landing.landing_files) gives the same "not read" log lines. -#}
+    {%- if execute -%}
+    {%- set listing = landing_loaded_files(entity) -%}
+    {%- for row in listing if row[1] is not none -%}
+    {{ log("nps_warehouse: " ~ entity ~ ": not read: " ~ row[0] ~ " (" ~ row[1] ~ ")", info=true) }}
+    {%- endfor -%}
+    {%- endif %}
     select
         {%- for column in landing_contract()[entity] %}
         cast({{ adapter.quote(column) }} as {{ dbt.type_string() }}) as {{ column }},
         {%- endfor %}
         cast(_file_name as {{ dbt.type_string() }}) as _file_name,
         cast(_row_number as {{ dbt.type_bigint() }}) as _row_number,
-        cast(null as {{ dbt.type_string() }}) as _read_problem
+        cast(_read_problem as {{ dbt.type_string() }}) as _read_problem
     from {{ source(source_name, entity) }}
+{% endmacro %}
+
+
+{% macro landing_loaded_files(entity) %}
+    {#- On an engine a loader fills: the loader's listing of the entity folder, as rows (name,
+        unread_reason); a clear error when nothing was loaded yet. -#}
+    {%- set record = api.Relation.create(database=target.database, schema='landing', identifier='landing_files') -%}
+    {%- set found = run_query(
+        "select count(*) from information_schema.tables where table_schema = 'landing'"
+        ~ " and table_name = 'landing_files'") -%}
+    {%- if found.rows[0][0] == 0 -%}
+        {{ exceptions.raise_compiler_error(
+            "The landing schema is empty: on " ~ target.type ~ " the landing files are loaded by the"
+            ~ " project's loader before dbt runs. Run `nps-build` (it loads, then builds), or load only:"
+            ~ " `python -m nps_warehouse.pg_load --raw-dir <landing folder>`.") }}
+    {%- endif -%}
+    {{ return(run_query("select name, unread_reason from " ~ record ~ " where entity = '" ~ entity ~ "' order by name").rows) }}
 {% endmacro %}
 
 

@@ -14,7 +14,7 @@
     {#- 100 × (promoters − detractors) / responses; null when there are no responses. -#}
     case
         when {{ responses }} > 0
-            then 100.0 * ({{ promoters }} - {{ detractors }}) / {{ responses }}
+            then 100.0 * cast({{ promoters }} - {{ detractors }} as double precision) / {{ responses }}
     end
 {% endmacro %}
 
@@ -24,9 +24,9 @@
         promoter and detractor shares. -#}
     case
         when {{ responses }} > 0
-            then (1.0 * {{ promoters }} / {{ responses }}) + (1.0 * {{ detractors }} / {{ responses }})
-                - ((1.0 * {{ promoters }} / {{ responses }}) - (1.0 * {{ detractors }} / {{ responses }}))
-                * ((1.0 * {{ promoters }} / {{ responses }}) - (1.0 * {{ detractors }} / {{ responses }}))
+            then (cast({{ promoters }} as double precision) / {{ responses }}) + (cast({{ detractors }} as double precision) / {{ responses }})
+                - ((cast({{ promoters }} as double precision) / {{ responses }}) - (cast({{ detractors }} as double precision) / {{ responses }}))
+                * ((cast({{ promoters }} as double precision) / {{ responses }}) - (cast({{ detractors }} as double precision) / {{ responses }}))
     end
 {% endmacro %}
 

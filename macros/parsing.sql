@@ -24,16 +24,35 @@
 
 {% macro whitespace_pattern() %}
     {#- whitespace_code_points as the inside of a regular-expression character class, runs written
-        as ranges: \x{9}-\x{d} \x{20} ... (RE2 and PCRE syntax). -#}
+        as ranges in the engine's escape syntax (whitespace_code_point_escape). -#}
     {%- set runs = [] -%}
     {%- for point in whitespace_code_points() -%}
     {%- if runs and runs[-1][-1] + 1 == point -%}{%- do runs[-1].append(point) -%}{%- else -%}{%- do runs.append([point]) -%}{%- endif -%}
     {%- endfor -%}
     {%- set parts = [] -%}
     {%- for run in runs -%}
-    {%- do parts.append('\\x{' ~ '%x' | format(run[0]) ~ '}' ~ (('-\\x{' ~ '%x' | format(run[-1]) ~ '}') if run | length > 1 else '')) -%}
+    {%- do parts.append(whitespace_code_point_escape(run[0]) ~ (('-' ~ whitespace_code_point_escape(run[-1])) if run | length > 1 else '')) -%}
     {%- endfor -%}
     {{ return(parts | join('')) }}
+{% endmacro %}
+
+
+{% macro whitespace_code_point_escape(point) %}
+    {#- One code point as a regular-expression escape (dispatched): \x{9} in RE2 and PCRE (DuckDB,
+        Spark), \u0009 in PostgreSQL's regular expressions. -#}
+    {{ return(adapter.dispatch('whitespace_code_point_escape', 'nps_warehouse')(point)) }}
+{% endmacro %}
+
+{% macro default__whitespace_code_point_escape(point) %}
+    {{ exceptions.raise_compiler_error("whitespace_code_point_escape is not supported on " ~ target.type ~ ": add a " ~ target.type ~ "__whitespace_code_point_escape macro (a code point as a regular-expression escape).") }}
+{% endmacro %}
+
+{% macro duckdb__whitespace_code_point_escape(point) %}
+    {{ return('\\x{' ~ '%x' | format(point) ~ '}') }}
+{% endmacro %}
+
+{% macro postgres__whitespace_code_point_escape(point) %}
+    {{ return('\\u' ~ '%04x' | format(point)) }}
 {% endmacro %}
 
 
@@ -67,7 +86,38 @@
 {% endmacro %}
 
 {% macro default__normalise_enum(column) %}
-    nullif({{ replace_pattern(replace_pattern('lower(' ~ trim_whitespace(column) ~ ')', '[^a-z0-9]+', '_'), '^_+|_+$', '') }}, '')
+    nullif({{ replace_pattern(replace_pattern(lower_text(trim_whitespace(column)), '[^a-z0-9]+', '_'), '^_+|_+$', '') }}, '')
+{% endmacro %}
+
+
+{% macro lower_text(expression) %}
+    {#- Lower case, Unicode-aware ('OBERFLÄCHE' -> 'oberfläche'), on every engine (dispatched). -#}
+    {{ return(adapter.dispatch('lower_text', 'nps_warehouse')(expression)) }}
+{% endmacro %}
+
+{% macro default__lower_text(expression) %}
+    lower({{ expression }})
+{% endmacro %}
+
+{% macro postgres__lower_text(expression) %}
+    {#- lower() follows the collation's character type, which is ASCII-only under C: ICU's root
+        collation lower-cases every script, whatever the database's locale. -#}
+    lower(({{ expression }}) collate "und-x-icu")
+{% endmacro %}
+
+
+{% macro byte_order(expression) %}
+    {#- Text compared by its bytes (code points), as DuckDB does, for orderings that decide a
+        result (the file-name tie-break of versions), whatever the database's collation. -#}
+    {{ return(adapter.dispatch('byte_order', 'nps_warehouse')(expression)) }}
+{% endmacro %}
+
+{% macro default__byte_order(expression) %}
+    {{ expression }}
+{% endmacro %}
+
+{% macro postgres__byte_order(expression) %}
+    ({{ expression }}) collate "C"
 {% endmacro %}
 
 
@@ -77,7 +127,17 @@
 {% endmacro %}
 
 {% macro default__replace_pattern(expression, pattern, replacement) %}
+    {#- Standard SQL has no regular-expression replace. -#}
+    {{ exceptions.raise_compiler_error("replace_pattern is not supported on " ~ target.type ~ ": add a " ~ target.type ~ "__replace_pattern macro (regular-expression replace of every match).") }}
+{% endmacro %}
+
+{% macro duckdb__replace_pattern(expression, pattern, replacement) %}
     regexp_replace({{ expression }}, '{{ pattern }}', '{{ replacement }}', 'g')
+{% endmacro %}
+
+{% macro postgres__replace_pattern(expression, pattern, replacement) %}
+    {#- Under the C collation character classes ([:punct:], [:space:]) are ASCII, as in RE2. -#}
+    regexp_replace({{ byte_order(expression) }}, '{{ pattern }}', '{{ replacement }}', 'g')
 {% endmacro %}
 
 
@@ -87,7 +147,17 @@
 {% endmacro %}
 
 {% macro default__matches_pattern(column, pattern) %}
+    {#- SIMILAR TO would be the standard's full match, but its syntax differs from the regular
+        expressions written here (_ and % are wildcards), so no silent translation. -#}
+    {{ exceptions.raise_compiler_error("matches_pattern is not supported on " ~ target.type ~ ": add a " ~ target.type ~ "__matches_pattern macro (true when the whole text matches a regular expression).") }}
+{% endmacro %}
+
+{% macro duckdb__matches_pattern(column, pattern) %}
     regexp_full_match({{ column }}, '{{ pattern }}')
+{% endmacro %}
+
+{% macro postgres__matches_pattern(column, pattern) %}
+    ({{ byte_order(column) }} ~ '^(?:{{ pattern }})$')
 {% endmacro %}
 
 
@@ -97,7 +167,49 @@
 {% endmacro %}
 
 {% macro default__try_cast(expression, data_type) %}
+    {{ exceptions.raise_compiler_error("try_cast is not supported on " ~ target.type ~ ": add a " ~ target.type ~ "__try_cast macro (a cast giving null where the value does not convert).") }}
+{% endmacro %}
+
+{% macro duckdb__try_cast(expression, data_type) %}
     try_cast({{ expression }} as {{ data_type }})
+{% endmacro %}
+
+{% macro postgres__try_cast(expression, data_type) %}
+    {#- PostgreSQL 15 has no try_cast (pg_input_is_valid is 16+): helper functions that catch the
+        cast's error (postgres_helper_functions, created by an on-run-start hook). -#}
+    {%- if data_type | lower not in ('date', 'timestamptz') -%}
+    {{ exceptions.raise_compiler_error("try_cast to " ~ data_type ~ " is not supported on postgres: add a helper to postgres_helper_functions (macros/parsing.sql).") }}
+    {%- endif -%}
+    {{ postgres_helper_schema() }}.nps_try_cast_{{ data_type | lower }}({{ expression }})
+{% endmacro %}
+
+
+{% macro postgres_helper_schema() %}
+    {#- The schema of the PostgreSQL helper functions. -#}
+    {{ return('nps_util') }}
+{% endmacro %}
+
+
+{% macro postgres_helper_functions() %}
+    {#- on-run-start on PostgreSQL: the helpers postgres__try_cast and
+        postgres__timestamp_text_to_utc call. A cast inside an exception block returns null for a
+        value the type rejects (2026-02-30, 25:00), as DuckDB's try_cast does; text without an
+        offset is read in UTC (the function's own TimeZone), whatever the session's zone. Left
+        different: DuckDB reads year 0000 as 1 BC, PostgreSQL rejects it (null). -#}
+    {%- if execute and target.type == 'postgres' -%}
+    create schema if not exists {{ postgres_helper_schema() }};
+    create or replace function {{ postgres_helper_schema() }}.nps_try_cast_date(value text) returns date
+        language plpgsql immutable strict parallel safe set timezone to 'UTC' as $$
+        begin return value::date; exception when others then return null; end $$;
+    create or replace function {{ postgres_helper_schema() }}.nps_try_cast_timestamptz(value text) returns timestamptz
+        language plpgsql immutable strict parallel safe set timezone to 'UTC' as $$
+        begin
+            {# As DuckDB: no leap second 60 (PostgreSQL rolls it over), digits past the
+               microsecond dropped (PostgreSQL rounds them). #}
+            if value ~ '[T ][0-9]{2}:[0-9]{2}:60' then return null; end if;
+            return regexp_replace(value, '([.][0-9]{6})[0-9]+', '\1')::timestamptz;
+        exception when others then return null; end $$;
+    {%- endif -%}
 {% endmacro %}
 
 
@@ -141,6 +253,11 @@
 {% endmacro %}
 
 {% macro default__timestamp_text_to_utc(text) %}
+    {#- The standard's AT TIME ZONE on a zoned timestamp gives the wall-clock time there. -#}
+    cast({{ try_cast(text, 'timestamptz') }} at time zone 'UTC' as {{ dbt.type_timestamp() }})
+{% endmacro %}
+
+{% macro duckdb__timestamp_text_to_utc(text) %}
     cast(timezone('UTC', {{ try_cast(text, 'timestamptz') }}) as timestamp)
 {% endmacro %}
 
@@ -205,7 +322,7 @@
         The salt comes from the NPS_PII_SALT environment variable. -#}
     case
         when {{ clean_text(column) }} is not null
-            then {{ dbt.hash(dbt.concat(["'" ~ pii_salt() | replace("'", "''") ~ "'", 'lower(' ~ clean_text(column) ~ ')'])) }}
+            then {{ dbt.hash(dbt.concat(["'" ~ pii_salt() | replace("'", "''") ~ "'", lower_text(clean_text(column))])) }}
     end
 {% endmacro %}
 
@@ -243,5 +360,5 @@
 
 {% macro normalise_tags(column) %}
     {#- A ;-separated tag list, lower-cased, whitespace (whitespace_code_points) around separators removed, blank -> null. -#}
-    nullif({{ replace_pattern(replace_pattern('lower(' ~ trim_whitespace(column) ~ ')', '[' ~ whitespace_pattern() ~ ']*;[' ~ whitespace_pattern() ~ ';]*', ';'), '^;+|;+$', '') }}, '')
+    nullif({{ replace_pattern(replace_pattern(lower_text(trim_whitespace(column)), '[' ~ whitespace_pattern() ~ ']*;[' ~ whitespace_pattern() ~ ';]*', ';'), '^;+|;+$', '') }}, '')
 {% endmacro %}

@@ -6,7 +6,7 @@
         then the later row of that file. Rows without a usable updated_at rank after all others. -#}
     row_number() over (
         partition by {{ id_column }}
-        order by {{ updated_at_column }} desc nulls last, _file_name desc, _row_number desc
+        order by {{ updated_at_column }} desc nulls last, {{ byte_order('_file_name') }} desc, _row_number desc
     )
 {% endmacro %}
 

@@ -1,4 +1,5 @@
-"""`nps-build`: (optionally) write sample landing data, run `dbt build` on DuckDB, print a summary."""
+"""`nps-build`: (optionally) write sample landing data, run `dbt build` on DuckDB (or the
+NPS_TARGET engine), print a summary."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import re
 import sys
 from pathlib import Path
 
-from nps_warehouse import dbt, landing_folder, publish, quality, warehouse
+from nps_warehouse import dbt, engines, landing_folder, pg_load, publish, quality, warehouse
 from nps_warehouse.contract import SAMPLE_MARKER
 from nps_warehouse.landing_folder import DEFAULT_RAW_DIR
 from nps_warehouse.summary import format_summary, read_summary
@@ -146,12 +147,18 @@ def main(argv: list[str] | None = None) -> int:
         duckdb_path = Path(os.environ.get("NPS_DUCKDB_PATH") or DEFAULT_DUCKDB_PATH)
         if not duckdb_path.is_absolute():
             duckdb_path = project_dir / duckdb_path
+        # The DuckDB file, or the PostgreSQL database (NPS_TARGET=postgres) after it answered.
+        target = engines.open_warehouse(duckdb_path)
         if not args.summary_only:
             raw_dir, write_sample = resolve_landing(args, project_dir)
-            warehouse.check_path(duckdb_path)
-            warehouse.check_not_locked(duckdb_path)
-            published = publish.publish_path(project_dir)
-            publish.check_target(published, duckdb_path)
+            # The published read-only file is DuckDB's route for BI tools; on PostgreSQL they
+            # read the marts schema through the bi_reader role instead.
+            published = None
+            if target is duckdb_path:
+                warehouse.check_path(duckdb_path)
+                warehouse.check_not_locked(duckdb_path)
+                published = publish.publish_path(project_dir)
+                publish.check_target(published, duckdb_path)
             if write_sample:
                 from nps_warehouse.generate import generate
 
@@ -161,13 +168,14 @@ def main(argv: list[str] | None = None) -> int:
                 generate(raw_dir, seed=args.seed, scale=args.scale)
             state = landing_folder.inspect(raw_dir)
             check_pii_salt(raw_dir, state)
-            warehouse.check_data_set(duckdb_path, raw_dir)
+            engines.check_data_set(target, raw_dir)
             print("Landing checks (Great Expectations) ...", flush=True)
             checked = quality.check_landing(
                 raw_dir, project_dir, progress=lambda line: print(f"  {line}", flush=True)
             )
             for note in checked:
                 print(f"  {note}", flush=True)
+            engines.load_landing(target, raw_dir, progress=lambda line: print(line, flush=True))
             command = ["build"]
             if args.as_of:
                 command += ["--vars", f"{{as_of: '{args.as_of.strip()}'}}"]
@@ -177,20 +185,22 @@ def main(argv: list[str] | None = None) -> int:
                 env={
                     "NPS_RAW_DIR": warehouse.absolute_folder(raw_dir),
                     "NPS_DUCKDB_PATH": str(duckdb_path),
+                    "NPS_TARGET": engines.target(),
                 },
             )
-            for line in quality.warned_offenders(project_dir, duckdb_path):
+            for line in quality.warned_offenders(project_dir, target):
                 print(f"  {line}", flush=True)
             print("Mart checks (Great Expectations) ...", flush=True)
-            for note in quality.check_marts(duckdb_path, project_dir):
+            for note in quality.check_marts(target, project_dir):
                 print(f"  {note}", flush=True)
-            publication = publish.publish(duckdb_path, published)
-            print(
-                f"Published the marts for readers (read-only): {published} "
-                f"(publication {publication.publication_number})"
-            )
+            if published is not None:
+                publication = publish.publish(duckdb_path, published)
+                print(
+                    f"Published the marts for readers (read-only): {published} "
+                    f"(publication {publication.publication_number})"
+                )
             print()
-        print(format_summary(read_summary(duckdb_path)))
+        print(format_summary(read_summary(target)))
     except (
         dbt.DbtError,
         SetupError,
@@ -198,6 +208,7 @@ def main(argv: list[str] | None = None) -> int:
         landing_folder.LandingFolderError,
         warehouse.WarehouseError,
         publish.PublishError,
+        pg_load.LoadError,
         FileNotFoundError,
     ) as error:
         print(f"nps-build: {error}", file=sys.stderr)

@@ -537,13 +537,58 @@ def mart_expectations(columns: list[str], types: dict[str, str] | None = None) -
     return suite
 
 
-def check_marts(duckdb_path: Path, project_dir: Path) -> list[str]:
-    """Validates every table of the marts schema; returns notes, raises QualityError."""
+def check_marts(warehouse, project_dir: Path) -> list[str]:
+    """Validates every table of the marts schema; returns notes, raises QualityError.
+
+    `warehouse` is the DuckDB file's path, or an engines.PgWarehouse on the postgres target."""
     config = load_config(project_dir)["marts"]
     context = gx_context(project_dir)
     failures: list[str] = []
     checked = 0
-    with duckdb.connect(str(duckdb_path), read_only=True) as connection:
+    for table, types, frames in mart_tables(warehouse, int(config["batch_rows"])):
+        expectations = mart_expectations(list(types), types)
+        if not expectations:
+            failures.append(
+                f"marts.{table}: no expectation applies to its columns; every marts table "
+                "needs one (add a rule to mart_expectations in src/nps_warehouse/quality.py)"
+            )
+            continue
+        checked += 1
+        checkpoint = checkpoint_for(context, f"mart_{table}", expectations)
+        for frame in frames():
+            result = checkpoint.run(batch_parameters={"dataframe": frame})
+            for validation in result.run_results.values():
+                for outcome in validation.results:
+                    if not outcome.success:
+                        kwargs = outcome.expectation_config.kwargs
+                        failures.append(
+                            f"marts.{table}: {outcome.expectation_config.type} "
+                            f"{ {k: v for k, v in kwargs.items() if k != 'batch_id'} } "
+                            f"failed on {outcome.result.get('unexpected_count')} rows "
+                            f"(e.g. {outcome.result.get('partial_unexpected_list', [])[:3]})"
+                        )
+    docs = docs_url(context)
+    if failures and config["severity"] == "error":
+        raise QualityError(
+            "Mart checks (Great Expectations) failed:\n  - "
+            + "\n  - ".join(failures)
+            + f"\nGX Data Docs: {docs}"
+        )
+    return [*failures, f"Mart checks: {checked} marts tables validated; GX Data Docs: {docs}"]
+
+
+def mart_tables(warehouse, batch_rows: int):
+    """(table, {column: DuckDB type name}, a function giving its rows as dataframes) for every
+    table of the marts schema, from the DuckDB file or the PostgreSQL warehouse."""
+    if not isinstance(warehouse, (str, Path)):
+        for table in warehouse.tables("marts"):
+            yield (
+                table,
+                warehouse.column_types("marts", table),
+                lambda table=table: warehouse.frames(f"select * from marts.{table}", batch_rows),
+            )
+        return
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
         connection.execute("set enable_progress_bar = false")
         tables = [
             row[0]
@@ -555,38 +600,16 @@ def check_marts(duckdb_path: Path, project_dir: Path) -> list[str]:
         for table in tables:
             relation = connection.sql(f"select * from marts.{table}")
             types = dict(zip(relation.columns, map(str, relation.types), strict=True))
-            expectations = mart_expectations(relation.columns, types)
-            if not expectations:
-                failures.append(
-                    f"marts.{table}: no expectation applies to its columns; every marts table "
-                    "needs one (add a rule to mart_expectations in src/nps_warehouse/quality.py)"
-                )
-                continue
-            checked += 1
-            checkpoint = checkpoint_for(context, f"mart_{table}", expectations)
-            for batch in relation.to_arrow_reader(int(config["batch_rows"])):
-                result = checkpoint.run(batch_parameters={"dataframe": batch.to_pandas()})
-                for validation in result.run_results.values():
-                    for outcome in validation.results:
-                        if not outcome.success:
-                            kwargs = outcome.expectation_config.kwargs
-                            failures.append(
-                                f"marts.{table}: {outcome.expectation_config.type} "
-                                f"{ {k: v for k, v in kwargs.items() if k != 'batch_id'} } "
-                                f"failed on {outcome.result.get('unexpected_count')} rows "
-                                f"(e.g. {outcome.result.get('partial_unexpected_list', [])[:3]})"
-                            )
-    docs = docs_url(context)
-    if failures and config["severity"] == "error":
-        raise QualityError(
-            "Mart checks (Great Expectations) failed:\n  - "
-            + "\n  - ".join(failures)
-            + f"\nGX Data Docs: {docs}"
-        )
-    return [*failures, f"Mart checks: {checked} marts tables validated; GX Data Docs: {docs}"]
+            yield (
+                table,
+                types,
+                lambda relation=relation: (
+                    batch.to_pandas() for batch in relation.to_arrow_reader(batch_rows)
+                ),
+            )
 
 
-def warned_offenders(project_dir: Path, duckdb_path: Path, limit: int = 20) -> list[str]:
+def warned_offenders(project_dir: Path, duckdb_path, limit: int = 20) -> list[str]:
     """Lines naming the offenders of every dbt test that warned in the last run: dbt's own log
     only says "Got 4 results", so each warned test's compiled query (target/run_results.json) is
     run again on the warehouse and its first `limit` rows are listed, column by column."""
@@ -600,15 +623,19 @@ def warned_offenders(project_dir: Path, duckdb_path: Path, limit: int = 20) -> l
         if result["status"] == "warn" and result.get("compiled_code")
     ]
     lines = []
-    with duckdb.connect(str(duckdb_path), read_only=True) as connection:
-        for result in warned:
-            name = result["unique_id"].split(".")[2]
-            relation = connection.sql(result["compiled_code"])
-            rows = relation.limit(limit).fetchall()
-            shown = f", the first {limit}" if (result.get("failures") or 0) > limit else ""
-            lines.append(f"dbt warning {name}: {result.get('failures')} row(s){shown}:")
-            lines += [
-                "    " + ", ".join(f"{c}={v}" for c, v in zip(relation.columns, row, strict=True))
-                for row in rows
-            ]
+    for result in warned:
+        name = result["unique_id"].split(".")[2]
+        query = f"select * from (\n{result['compiled_code']}\n) as offenders limit {limit}"
+        if isinstance(duckdb_path, (str, Path)):
+            with duckdb.connect(str(duckdb_path), read_only=True) as connection:
+                relation = connection.sql(query)
+                columns, rows = relation.columns, relation.fetchall()
+        else:  # engines.PgWarehouse
+            columns, rows = duckdb_path.fetch(query)
+        shown = f", the first {limit}" if (result.get("failures") or 0) > limit else ""
+        lines.append(f"dbt warning {name}: {result.get('failures')} row(s){shown}:")
+        lines += [
+            "    " + ", ".join(f"{c}={v}" for c, v in zip(columns, row, strict=True))
+            for row in rows
+        ]
     return lines

@@ -1,12 +1,28 @@
-"""Reads the one-row build summary (mart_nps_summary) and the quarantine from a DuckDB warehouse."""
+"""Reads the one-row build summary (mart_nps_summary) and the quarantine from the warehouse."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+SUMMARY_SQL = "select * from marts.mart_nps_summary"
+QUARANTINE_SQL = (
+    "select entity, reason, count(*) as rows from audit.quarantine_rows"
+    " group by entity, reason order by rows desc, entity, reason"
+)
 
-def read_summary(duckdb_path: Path) -> dict:
-    """The summary row as a dict, plus the quarantine counts by entity and reason."""
+
+def read_summary(duckdb_path) -> dict:
+    """The summary row as a dict, plus the quarantine counts by entity and reason.
+
+    `duckdb_path` is the DuckDB file, or an engines.PgWarehouse on the postgres target."""
+    if not isinstance(duckdb_path, (str, Path)):
+        columns, rows = duckdb_path.fetch(SUMMARY_SQL)
+        summary = dict(zip(columns, rows[0]))
+        summary["quarantine"] = duckdb_path.fetch(QUARANTINE_SQL)[1]
+        data_set = recorded_pg_data_set(duckdb_path)
+        summary["sample_data_set"] = data_set.sample_data_set if data_set else None
+        return summary
+
     import duckdb
 
     from nps_warehouse.warehouse import check_not_locked, recorded_data_set
@@ -15,18 +31,27 @@ def read_summary(duckdb_path: Path) -> dict:
         raise FileNotFoundError(f"No warehouse at {duckdb_path}: run `make build` first.")
     try:
         with duckdb.connect(str(duckdb_path), read_only=True) as connection:
-            relation = connection.sql("select * from marts.mart_nps_summary")
+            relation = connection.sql(SUMMARY_SQL)
             summary = dict(zip(relation.columns, relation.fetchall()[0]))
-            summary["quarantine"] = connection.sql(
-                "select entity, reason, count(*) as rows from audit.quarantine_rows"
-                " group by entity, reason order by rows desc, entity, reason"
-            ).fetchall()
+            summary["quarantine"] = connection.sql(QUARANTINE_SQL).fetchall()
     except duckdb.IOException:
         check_not_locked(Path(duckdb_path))  # names the program holding the lock
         raise
     data_set = recorded_data_set(Path(duckdb_path))
     summary["sample_data_set"] = data_set.sample_data_set if data_set else None
     return summary
+
+
+def recorded_pg_data_set(warehouse):
+    """The data set a PostgreSQL warehouse was last built from (audit.warehouse_data_set)."""
+    from nps_warehouse.warehouse import DATA_SET_TABLE, DataSet
+
+    if not warehouse.table_exists("audit", "warehouse_data_set"):
+        return None
+    rows = warehouse.fetch(
+        f"select landing_folder, salt_fingerprint, sample_data_set from {DATA_SET_TABLE}"
+    )[1]
+    return DataSet(*rows[0]) if rows else None
 
 
 def format_summary(summary: dict) -> str:

@@ -124,15 +124,21 @@ def recorded_data_set(path: Path) -> DataSet | None:
     return DataSet(*row) if row else None
 
 
-def mismatch_message(path: Path, recorded: DataSet, current: DataSet) -> str:
-    """One data set per warehouse: what differs, and the two ways on (never deleting landing)."""
+def mismatch_message(
+    path, recorded: DataSet, current: DataSet, fresh_start: str | None = None
+) -> str:
+    """One data set per warehouse: what differs, and the two ways on (never deleting landing).
+    `fresh_start` replaces the DuckDB advice (a separate file, or deleting this one)."""
+    fresh_start = fresh_start or (
+        "use a separate warehouse file "
+        "(e.g. `export NPS_DUCKDB_PATH=data/warehouse/other.duckdb`), or start fresh by deleting "
+        f"{path} (`make clean` deletes the default data/warehouse/nps.duckdb)"
+    )
     return (
         f"The warehouse {path} holds another data set. It was built from {recorded.describe()}; "
         f"this build is of {current.describe()}. One warehouse file holds one data set, so that "
         "its score-edit audit (mart_score_edits) never compares loads of different data. To "
-        "build this folder, either use a separate warehouse file "
-        "(e.g. `export NPS_DUCKDB_PATH=data/warehouse/other.duckdb`), or start fresh by deleting "
-        f"{path} (`make clean` deletes the default data/warehouse/nps.duckdb), which drops its score-edit "
+        f"build this folder, either {fresh_start}, which drops its score-edit "
         "history. Neither touches your landing files. To add a new export to this data set, put "
         f"its files into {recorded.landing_folder} and keep the same NPS_PII_SALT."
     )

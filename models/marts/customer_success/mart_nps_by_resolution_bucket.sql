@@ -111,7 +111,7 @@ scored as (
         scores.median_attributed_resolution_hours,
         case
             when internal_sla.internal_tickets > 0
-                then 1.0 * internal_sla.internal_sla_met_tickets / internal_sla.internal_tickets
+                then cast(internal_sla.internal_sla_met_tickets as double precision) / internal_sla.internal_tickets
         end as internal_sla_attainment
     from scores
     inner join internal_sla

@@ -48,11 +48,11 @@ responses_with_history as (
         coalesce(account_windows.account_sla_breached_tickets, 0) as account_sla_breached_tickets,
         case
             when account_windows.account_tickets > 0
-                then 1.0 * account_windows.account_sla_breached_tickets / account_windows.account_tickets
+                then cast(account_windows.account_sla_breached_tickets as double precision) / account_windows.account_tickets
         end as account_sla_breach_share,
         case
             when account_windows.account_tickets > 0
-                then 1.0 * account_windows.account_reopened_tickets / account_windows.account_tickets
+                then cast(account_windows.account_reopened_tickets as double precision) / account_windows.account_tickets
         end as account_reopened_share,
         cast(coalesce(account_windows.account_downtime_minutes, 0) as double precision)
             as account_downtime_minutes,

@@ -1,0 +1,199 @@
+"""Which engine a build runs on (NPS_TARGET), and the PostgreSQL connection of the postgres target.
+
+Every problem with a target is one WarehouseError naming what to set, never a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+
+from nps_warehouse.warehouse import WarehouseError
+
+TARGETS = ("duckdb", "postgres")
+PG_SETTINGS = ("NPS_PG_HOST", "NPS_PG_PORT", "NPS_PG_USER", "NPS_PG_PASSWORD", "NPS_PG_DBNAME")
+
+
+def target() -> str:
+    """The profile target from NPS_TARGET (default duckdb); an unknown one stops here."""
+    name = (os.environ.get("NPS_TARGET") or "duckdb").strip()
+    if name not in TARGETS:
+        raise WarehouseError(
+            f"NPS_TARGET={name!r} is not a target of this project: set NPS_TARGET to one of "
+            f"{', '.join(TARGETS)} (profiles/profiles.yml), or unset it for DuckDB."
+        )
+    return name
+
+
+def pg_settings() -> dict[str, str | int]:
+    """psycopg's connection settings from the NPS_PG_* variables (the profile reads the same)."""
+    missing = [name for name in PG_SETTINGS if not os.environ.get(name)]
+    if missing:
+        raise WarehouseError(
+            f"NPS_TARGET=postgres needs {', '.join(PG_SETTINGS)}; not set: {', '.join(missing)}. "
+            "For a throwaway local server, `make postgres-local` starts one and prints them."
+        )
+    port = os.environ["NPS_PG_PORT"]
+    if not port.isdigit():
+        raise WarehouseError(f"NPS_PG_PORT={port!r} is not a port number: set it to e.g. 5432.")
+    return {
+        "host": os.environ["NPS_PG_HOST"],
+        "port": int(port),
+        "user": os.environ["NPS_PG_USER"],
+        "password": os.environ["NPS_PG_PASSWORD"],
+        "dbname": os.environ["NPS_PG_DBNAME"],
+    }
+
+
+def describe_pg(settings: dict | None = None) -> str:
+    settings = settings or pg_settings()
+    return f"postgresql://{settings['user']}@{settings['host']}:{settings['port']}/{settings['dbname']}"
+
+
+def pg_connect(**extra):
+    """A psycopg connection to the postgres target, or one WarehouseError naming what to set."""
+    settings = pg_settings()
+    try:
+        import psycopg
+    except ImportError:
+        raise WarehouseError(
+            "The postgres target needs its driver and dbt adapter: run `make engines` "
+            "(pip install -e '.[postgres]')."
+        ) from None
+    try:
+        return psycopg.connect(**settings, connect_timeout=10, **extra)
+    except psycopg.OperationalError as error:
+        reason = " ".join(str(error).split()) or type(error).__name__
+        raise WarehouseError(
+            f"Cannot connect to PostgreSQL at {describe_pg(settings)}: {reason}. Check "
+            "NPS_PG_HOST, NPS_PG_PORT, NPS_PG_USER, NPS_PG_PASSWORD and NPS_PG_DBNAME (or start "
+            "a local server with `make postgres-local`)."
+        ) from None
+
+
+# PostgreSQL's type names as DuckDB spells them, so the mart checks read one vocabulary.
+PG_TYPES_AS_DUCKDB = {
+    "smallint": "SMALLINT",
+    "integer": "INTEGER",
+    "bigint": "BIGINT",
+    "real": "FLOAT",
+    "double precision": "DOUBLE",
+    "numeric": "DECIMAL",
+    "boolean": "BOOLEAN",
+    "date": "DATE",
+    "timestamp without time zone": "TIMESTAMP",
+    "timestamp with time zone": "TIMESTAMP WITH TIME ZONE",
+}
+
+
+class PgWarehouse:
+    """The warehouse on the postgres target, read the way the DuckDB file is read: a query's
+    columns and rows, a table's column types, a query in batches of dataframes."""
+
+    def __init__(self) -> None:
+        self.settings = pg_settings()
+
+    def __str__(self) -> str:
+        return describe_pg(self.settings)
+
+    def connect(self):
+        return pg_connect(autocommit=True)
+
+    def fetch(self, sql: str, params=None) -> tuple[list[str], list[tuple]]:
+        import psycopg
+
+        with self.connect() as connection:
+            try:
+                cursor = connection.execute(sql, params)
+            except psycopg.errors.UndefinedTable as error:
+                raise WarehouseError(
+                    f"{self} has no {str(error).splitlines()[0].split('relation ')[-1]}: build "
+                    "it first (`NPS_TARGET=postgres nps-build`)."
+                ) from None
+            columns = [column.name for column in cursor.description or []]
+            return columns, cursor.fetchall() if cursor.description else []
+
+    def table_exists(self, schema: str, table: str) -> bool:
+        return bool(
+            self.fetch(
+                "select count(*) from information_schema.tables"
+                " where table_schema = %s and table_name = %s",
+                [schema, table],
+            )[1][0][0]
+        )
+
+    def tables(self, schema: str) -> list[str]:
+        return [
+            row[0]
+            for row in self.fetch(
+                "select table_name from information_schema.tables where table_schema = %s"
+                " order by table_name",
+                [schema],
+            )[1]
+        ]
+
+    def column_types(self, schema: str, table: str) -> dict[str, str]:
+        """Column -> type, as DuckDB names it (DOUBLE, BIGINT, VARCHAR, ...), in table order."""
+        rows = self.fetch(
+            "select column_name, data_type from information_schema.columns"
+            " where table_schema = %s and table_name = %s order by ordinal_position",
+            [schema, table],
+        )[1]
+        return {name: PG_TYPES_AS_DUCKDB.get(kind, "VARCHAR") for name, kind in rows}
+
+    def frames(self, sql: str, rows: int):
+        """The query's result in dataframes of at most `rows` rows (a server-side cursor)."""
+        import pandas
+
+        with pg_connect() as connection, connection.cursor(name="nps_frames") as cursor:
+            cursor.execute(sql)
+            while True:
+                batch = cursor.fetchmany(rows)
+                if not batch:
+                    break
+                yield pandas.DataFrame(batch, columns=[c.name for c in cursor.description])
+
+
+def open_warehouse(duckdb_path):
+    """What the build writes: the DuckDB file's path (duckdb), or a PgWarehouse whose server
+    answered (postgres). Stops with one message naming what to set."""
+    if target() == "duckdb":
+        return duckdb_path
+    warehouse = PgWarehouse()
+    warehouse.connect().close()
+    return warehouse
+
+
+def check_data_set(warehouse, raw_dir) -> None:
+    """One data set per warehouse, before anything is loaded or built (warehouse.check_data_set
+    on DuckDB)."""
+    from nps_warehouse import warehouse as duckdb_warehouse
+    from nps_warehouse.summary import recorded_pg_data_set
+
+    if not isinstance(warehouse, PgWarehouse):
+        duckdb_warehouse.check_data_set(warehouse, raw_dir)
+        return
+    current = duckdb_warehouse.current_data_set(raw_dir)
+    recorded = recorded_pg_data_set(warehouse)
+    if current is not None and recorded is not None and recorded != current:
+        raise WarehouseError(
+            duckdb_warehouse.mismatch_message(
+                warehouse,
+                recorded,
+                current,
+                fresh_start="use a separate database (another NPS_PG_DBNAME), or start fresh by "
+                "dropping its schemas (landing, staging, intermediate, core, marts, audit, "
+                "snapshots, reference, semantic)",
+            )
+        )
+
+
+def load_landing(warehouse, raw_dir, progress) -> None:
+    """Loads the landing folder into the landing schema on the postgres target (pg_load); on
+    DuckDB dbt reads the files in place and there is nothing to do."""
+    if not isinstance(warehouse, PgWarehouse):
+        return
+    from nps_warehouse import pg_load
+
+    progress("Loading the landing files into PostgreSQL (schema landing) ...")
+    with pg_connect() as connection:
+        pg_load.load(raw_dir, connection, progress=lambda line: progress(f"  {line}"))

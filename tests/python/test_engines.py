@@ -1,0 +1,246 @@
+"""Engines: the same landing folder built on DuckDB and on PostgreSQL gives the same warehouse.
+
+A throwaway PostgreSQL server (nps_warehouse.pg_local, as `make postgres-local` starts it, in a
+temporary folder, on 127.0.0.1 only) runs for this module and is stopped at its end. One generated
+landing folder — bad rows, re-exports, offsets, mixed CSV and Parquet — is built with the real
+`nps-build` on both engines; every mart, audit.quarantine_rows and audit.landing_row_counts must
+agree: counts and text exactly, doubles to 1e-9 relative (sums run in another order on another
+engine differ in the last bits), timestamps exactly. Then the BI role is held to its grants.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import math
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+from conftest import run_build
+
+from nps_warehouse import pg_local
+from nps_warehouse.generate import generate
+
+psycopg = pytest.importorskip("psycopg", reason="`make engines` installs the postgres extra")
+
+COMPARED = ["audit.quarantine_rows", "audit.landing_row_counts"]
+RELATIVE = 1e-9
+NOT_FOR_BI = ("staging", "core", "audit", "snapshots", "intermediate", "landing", "reference")
+
+
+@pytest.fixture(scope="module")
+def pg_server():
+    """A PostgreSQL server of our own in a temporary folder; its settings (pg_local.settings)."""
+    folder = Path(tempfile.mkdtemp(prefix="nps-pg-test-"))
+    folder.chmod(0o755)  # the server runs as the postgres user
+    try:
+        config = pg_local.start(folder / "server")
+        yield config
+    finally:
+        pg_local.stop(folder / "server")
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def builds(pg_server, tmp_path_factory):
+    """(DuckDB build, PostgreSQL build, seconds each) of one generated landing folder."""
+    raw_dir = tmp_path_factory.mktemp("engines") / "raw"
+    generate(raw_dir, seed=11, scale=0.3, fmt="mixed", bad_share=0.02)
+    seconds = {}
+    started = time.monotonic()
+    on_duckdb = run_build(raw_dir, tmp_path_factory.mktemp("on_duckdb"))
+    seconds["duckdb"] = time.monotonic() - started
+    assert on_duckdb.returncode == 0, on_duckdb.output[-5000:]
+    started = time.monotonic()
+    on_postgres = run_build(
+        raw_dir, tmp_path_factory.mktemp("on_postgres"), env=pg_local.exports(pg_server)
+    )
+    seconds["postgres"] = time.monotonic() - started
+    assert on_postgres.returncode == 0, on_postgres.output[-5000:]
+    print(f"build seconds: {seconds}")
+    return on_duckdb, on_postgres, seconds
+
+
+def pg_connect(config: dict, user: str = pg_local.PROJECT_USER):
+    password = config["password"] if user == pg_local.PROJECT_USER else config["reader_password"]
+    return psycopg.connect(
+        host="127.0.0.1",
+        port=config["port"],
+        user=user,
+        password=password,
+        dbname=pg_local.PROJECT_DB,
+        autocommit=True,
+    )
+
+
+def normalised(value):
+    """A value as both engines' drivers can agree on: numbers as int or float, times as ISO text."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return value
+    if isinstance(value, (float, decimal.Decimal)):
+        return float(value)
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat()
+    return str(value)
+
+
+def sort_key(row):
+    """Rows sorted by every column; doubles rounded so last-bit differences keep the order."""
+    return tuple(
+        (0, "") if v is None else (1, f"{v:.6g}") if isinstance(v, float) else (1, str(v))
+        for v in row
+    )
+
+
+def rows_of_duckdb(build, table: str) -> tuple[list[str], list[tuple]]:
+    with duckdb.connect(str(build.duckdb_path), read_only=True) as connection:
+        relation = connection.sql(f"select * from {table}")
+        return relation.columns, relation.fetchall()
+
+
+def rows_of_postgres(config: dict, table: str) -> tuple[list[str], list[tuple]]:
+    with pg_connect(config) as connection:
+        cursor = connection.execute(f"select * from {table}")
+        return [column.name for column in cursor.description], cursor.fetchall()
+
+
+def assert_same_rows(table, duck, pg):
+    duck_columns, duck_rows = duck
+    pg_columns, pg_rows = pg
+    assert duck_columns == pg_columns, table
+    assert len(duck_rows) == len(pg_rows), f"{table}: {len(duck_rows)} vs {len(pg_rows)} rows"
+    left = sorted((tuple(map(normalised, row)) for row in duck_rows), key=sort_key)
+    right = sorted((tuple(map(normalised, row)) for row in pg_rows), key=sort_key)
+    for duck_row, pg_row in zip(left, right, strict=True):
+        for column, a, b in zip(duck_columns, duck_row, pg_row, strict=True):
+            if isinstance(a, float) and isinstance(b, float):
+                assert math.isclose(a, b, rel_tol=RELATIVE, abs_tol=1e-12), (
+                    f"{table}.{column}: {a!r} (DuckDB) vs {b!r} (PostgreSQL) in {duck_row}"
+                )
+            else:
+                assert a == b, (
+                    f"{table}.{column}: {a!r} (DuckDB) vs {b!r} (PostgreSQL) in {duck_row}"
+                )
+
+
+def mart_tables(build) -> list[str]:
+    with duckdb.connect(str(build.duckdb_path), read_only=True) as connection:
+        return [
+            f"marts.{row[0]}"
+            for row in connection.sql(
+                "select table_name from information_schema.tables where table_schema = 'marts'"
+                " order by table_name"
+            ).fetchall()
+        ]
+
+
+def test_every_mart_and_the_audit_agree_across_engines(builds, pg_server):
+    on_duckdb, _, _ = builds
+    tables = mart_tables(on_duckdb)
+    assert len(tables) >= 15
+    for table in [*tables, *COMPARED]:
+        assert_same_rows(
+            table, rows_of_duckdb(on_duckdb, table), rows_of_postgres(pg_server, table)
+        )
+
+
+def test_the_summary_block_is_the_same(builds):
+    on_duckdb, on_postgres, _ = builds
+
+    def summary(output: str) -> str:
+        return output[output.index("NPS warehouse summary") :].strip()
+
+    assert "invalid_utf8" in on_duckdb.output or "quarantined rows" in on_duckdb.output
+    assert summary(on_duckdb.output) == summary(on_postgres.output)
+    assert "Loading the landing files into PostgreSQL" in on_postgres.output
+
+
+def test_bi_reader_reads_every_mart_and_nothing_else(builds, pg_server):
+    on_duckdb, _, _ = builds
+    with pg_connect(pg_server) as owner:
+        relations = owner.execute(
+            "select table_schema, table_name from information_schema.tables"
+            " where table_schema = any(%s) order by 1, 2",
+            [list(NOT_FOR_BI)],
+        ).fetchall()
+        personal = owner.execute(
+            "select table_schema, table_name, column_name from information_schema.columns"
+            " where table_schema not in ('pg_catalog', 'information_schema')"
+            " and (column_name like '%%email%%' or column_name like '%%name_hash%%'"
+            " or column_name in ('full_name', 'raw_values'))"
+        ).fetchall()
+    assert {schema for schema, _ in relations} >= {"staging", "core", "audit", "snapshots"}
+    assert personal, "the warehouse holds email hashes somewhere (core.dim_contacts)"
+    assert all(schema != "marts" for schema, _, _ in personal), personal
+    with pg_connect(pg_server, user=pg_local.READER_ROLE) as reader:
+        for table in mart_tables(on_duckdb):
+            reader.execute(f"select * from {table} limit 1").fetchall()
+        for schema, table in relations:
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                reader.execute(f'select * from {schema}."{table}" limit 1')
+        for schema, table, column in personal:
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                reader.execute(f'select "{column}" from {schema}."{table}" limit 1')
+
+
+def test_wrong_or_unreachable_target_is_one_clear_message(tmp_path, pg_server):
+    raw_dir = tmp_path / "raw"
+    generate(raw_dir, seed=3, scale=0.05)
+    unknown = run_build(raw_dir, tmp_path / "a", env={"NPS_TARGET": "oracle"})
+    assert unknown.returncode == 1
+    assert "NPS_TARGET='oracle' is not a target" in unknown.output
+    missing = run_build(
+        raw_dir,
+        tmp_path / "b",
+        env={**pg_local.exports(pg_server), "NPS_PG_HOST": None, "NPS_PG_PASSWORD": None},
+    )
+    assert missing.returncode == 1
+    assert "not set: NPS_PG_HOST, NPS_PG_PASSWORD" in missing.output
+    closed = {**pg_local.exports(pg_server), "NPS_PG_PORT": "1"}
+    unreachable = run_build(raw_dir, tmp_path / "c", env=closed)
+    assert unreachable.returncode == 1
+    assert "Cannot connect to PostgreSQL at postgresql://nps@127.0.0.1:1/nps" in unreachable.output
+    for build in (unknown, missing, unreachable):
+        assert "Traceback" not in build.output
+
+
+TIMESTAMP_TEXTS = [
+    "2026-02-30", "2026-02-28", "2026-03-01T01:30:00+02:00", "2026-03-01 01:30+0200",
+    "2026-03-01T01:30:00-05", "2026-03-01T01:30:00.1234567Z", "2026-03-01T23:59:59.9999999+01",
+    "2026-03-01T24:00:00", "2026-03-01T23:59:60", "2026-03-01T25:00", "2026-13-01",
+    "2026-03-01T01:30:00.5+05:30", "2024-02-29T12:00Z", "2025-02-29T12:00Z",
+]  # fmt: skip
+
+
+def test_timestamp_and_date_casts_agree_on_edge_cases(builds, pg_server):
+    """The PostgreSQL try_cast helpers (postgres_helper_functions, created by the build) give what
+    DuckDB's try_cast gives: null for impossible dates and times and for a leap second,
+    microseconds truncated, offsets applied."""
+    with duckdb.connect() as connection:
+        connection.execute("set TimeZone = 'UTC'")
+        duck = connection.execute(
+            "select v, cast(timezone('UTC', try_cast(v as timestamptz)) as timestamp),"
+            " try_cast(v as date) from unnest(?) as t(v)",
+            [TIMESTAMP_TEXTS],
+        ).fetchall()
+    with pg_connect(pg_server) as connection:
+        pg = connection.execute(
+            "select v, nps_util.nps_try_cast_timestamptz(v) at time zone 'UTC',"
+            " nps_util.nps_try_cast_date(v) from unnest(%s::text[]) as v",
+            [TIMESTAMP_TEXTS],
+        ).fetchall()
+
+    def as_parse_date_sees_it(rows):
+        # parse_date only casts YYYY-MM-DD text (its pattern gate); PostgreSQL's date cast also
+        # takes a timestamp's date, DuckDB's does not.
+        return sorted((v, at, day if len(v) == 10 else None) for v, at, day in rows)
+
+    assert as_parse_date_sees_it(duck) == as_parse_date_sees_it(pg)
