@@ -80,7 +80,10 @@ internal_sla as (
         account_months.breakdown,
         account_months.breakdown_value,
         cast(count(tickets.account_id) as {{ dbt.type_bigint() }}) as internal_tickets,
-        {{ count_where('not tickets.is_sla_breached') }} as internal_sla_met_tickets
+        {{ count_where('not tickets.is_sla_breached') }} as internal_sla_met_tickets,
+        {#- A ticket whose breach is unknown (an unusable first response or solve time) is left
+            out of the attainment's denominator, not counted as missed. -#}
+        cast(count(tickets.is_sla_breached) as {{ dbt.type_bigint() }}) as internal_judged_tickets
     from account_months
     left join tickets
         on account_months.account_id = tickets.account_id
@@ -110,8 +113,8 @@ scored as (
         {{ nps_moe_95('scores.promoters', 'scores.detractors', 'scores.responses') }} as nps_moe_95,
         scores.median_attributed_resolution_hours,
         case
-            when internal_sla.internal_tickets > 0
-                then cast(internal_sla.internal_sla_met_tickets as double precision) / internal_sla.internal_tickets
+            when internal_sla.internal_judged_tickets > 0
+                then cast(internal_sla.internal_sla_met_tickets as double precision) / internal_sla.internal_judged_tickets
         end as internal_sla_attainment
     from scores
     inner join internal_sla
