@@ -118,10 +118,10 @@ def previous_publication(path: Path) -> Publication | None:
             return _read_publication(connection, path)
     except duckdb.Error as error:
         message = str(error).splitlines()[0]
-        held = re.search(r"Conflicting lock is held in (.+?) \(PID (\d+)\)", message)
+        held = warehouse.lock_holder(message)
         if held:
             raise PublishError(
-                f"NPS_PUBLISH_PATH {path} is open for writing in {held[1]} (PID {held[2]}); "
+                f"NPS_PUBLISH_PATH {path} is open for writing in {held[0]} (PID {held[1]}); "
                 "readers must open it read-only. Nothing was published; the warehouse is built. "
                 "Close that program and build again."
             ) from None

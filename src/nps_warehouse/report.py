@@ -51,16 +51,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def nps_and_moe(promoters: float, detractors: float, responses: float) -> tuple[float, float]:
-    """NPS and its 95% margin of error in points, as the dbt macros nps and nps_moe_95."""
-    if not responses:
-        return math.nan, math.nan
-    share_promoters, share_detractors = promoters / responses, detractors / responses
-    nps = 100 * (share_promoters - share_detractors)
-    variance = share_promoters + share_detractors - (share_promoters - share_detractors) ** 2
-    return nps, 196 * math.sqrt(max(variance, 0.0) / responses)
-
-
 def load(path: Path) -> dict:
     """Every table the report shows, as pandas frames, from one read-only connection."""
     import duckdb
@@ -68,14 +58,20 @@ def load(path: Path) -> dict:
     queries = {
         "publication": "select * from meta.publication",
         "summary": "select * from marts.mart_nps_summary",
-        "monthly": """
-            select month, survey_type, respondent_role,
-                sum(responses) as responses, sum(promoters) as promoters,
-                sum(detractors) as detractors
-            from marts.mart_nps_monthly group by all order by all""",
+        # NPS and its margin come from the marts (the nps and nps_moe_95 macros), never
+        # recomputed here: the overall rows for the trend, the role rows for the role chart.
         "change": """
-            select period_type, period_start, nps, nps_change, z, significant_95
+            select period_type, period_start, responses, nps, nps_moe_95, nps_change, z,
+                significant_95
             from marts.mart_nps_change where segment_type = 'overall' order by all""",
+        "roles": """
+            select period_start, segment_value as respondent_role, responses, nps, nps_moe_95
+            from marts.mart_nps_change
+            where period_type = 'quarter' and segment_type = 'respondent_role'
+                and period_start in (
+                    select distinct period_start from marts.mart_nps_change
+                    where period_type = 'quarter' order by period_start desc limit 4)
+            order by period_start, respondent_role""",
         "scores": """
             select score, nps_category, responses, churn_rate_90d, churn_rate_180d,
                 churn_rate_365d, responses_eligible_90d, responses_eligible_180d,
@@ -128,14 +124,10 @@ def titled(figure, title: str, as_of: str, source: str, height: int = 380, note:
 
 
 def trend_figure(data: dict, as_of: str):
-    monthly = (
-        data["monthly"]
-        .groupby("month", as_index=False)[["responses", "promoters", "detractors"]]
-        .sum()
+    change = data["change"]
+    monthly = change[change.period_type == "month"].rename(
+        columns={"period_start": "month", "nps_moe_95": "moe"}
     )
-    values = [nps_and_moe(r.promoters, r.detractors, r.responses) for r in monthly.itertuples()]
-    monthly["nps"] = [v[0] for v in values]
-    monthly["moe"] = [v[1] for v in values]
     figure = go.Figure()
     figure.add_trace(
         go.Scatter(
@@ -160,7 +152,6 @@ def trend_figure(data: dict, as_of: str):
             " (%{customdata[1]:,} responses)<extra></extra>",
         )
     )
-    change = data["change"]
     significant = change[change.significant_95.fillna(False).astype(bool)]
     for kind, label, symbol in (
         ("month", "month on month", "circle"),
@@ -199,7 +190,7 @@ def trend_figure(data: dict, as_of: str):
             xanchor="right",
         )
     figure.update_yaxes(title="NPS")
-    note = "mart_nps_monthly, mart_nps_change"
+    note = "mart_nps_change"
     return titled(figure, "NPS by month, with its 95% band and significant moves", as_of, note)
 
 
@@ -221,30 +212,23 @@ def scores_figure(data: dict, as_of: str):
 
 
 def roles_figure(data: dict, as_of: str):
-    monthly = data["monthly"]
+    roles = data["roles"]
     figure = go.Figure()
-    groups = [("all surveys", monthly)] + [
-        (f"{kind} surveys", monthly[monthly.survey_type == kind])
-        for kind in sorted(monthly.survey_type.dropna().unique())
-    ]
-    for label, frame in groups:
-        roles = frame.groupby("respondent_role", as_index=False)[
-            ["responses", "promoters", "detractors"]
-        ].sum()
-        values = [nps_and_moe(r.promoters, r.detractors, r.responses) for r in roles.itertuples()]
+    for role in sorted(roles.respondent_role.unique()):
+        rows = roles[roles.respondent_role == role]
         figure.add_trace(
             go.Bar(
-                x=[role.replace("_", " ") for role in roles.respondent_role],
-                y=[v[0] for v in values],
-                error_y={"type": "data", "array": [v[1] for v in values]},
-                name=label,
-                customdata=roles.responses,
+                x=[f"{start:%Y} Q{(start.month - 1) // 3 + 1}" for start in rows.period_start],
+                y=rows.nps,
+                error_y={"type": "data", "array": list(rows.nps_moe_95)},
+                name=role.replace("_", " "),
+                customdata=rows.responses,
                 hovertemplate="%{x}: NPS %{y:+.1f} (%{customdata:,} responses)<extra></extra>",
             )
         )
     figure.update_layout(barmode="group")
     figure.update_yaxes(title="NPS (± 95% margin)")
-    return titled(figure, "NPS by respondent role", as_of, "mart_nps_monthly")
+    return titled(figure, "NPS by respondent role, last four quarters", as_of, "mart_nps_change")
 
 
 def perception_figure(data: dict, as_of: str):

@@ -50,6 +50,13 @@ def check_path(
         ) from None
 
 
+def lock_holder(message: str) -> tuple[str, str] | None:
+    """(program, PID) from DuckDB's "Conflicting lock is held in <program> (PID <n>)" error
+    message, or None when the error is not a lock held by another process."""
+    held = re.search(r"Conflicting lock is held in (.+?) \(PID (\d+)\)", message)
+    return (held[1], held[2]) if held else None
+
+
 def check_not_locked(path: Path) -> None:
     """Opens the warehouse for writing once, so a lock held by another program (a BI tool, a
     notebook, another build) stops here with one message rather than in dbt's tracebacks."""
@@ -61,10 +68,10 @@ def check_not_locked(path: Path) -> None:
         duckdb.connect(str(path)).close()
     except duckdb.Error as error:
         message = str(error).splitlines()[0]
-        held = re.search(r"Conflicting lock is held in (.+?) \(PID (\d+)\)", message)
+        held = lock_holder(message)
         if held:
             raise WarehouseError(
-                f"The warehouse {path} is in use: {held[1]} (PID {held[2]}) holds its lock. "
+                f"The warehouse {path} is in use: {held[0]} (PID {held[1]}) holds its lock. "
                 "Close that program or its connection and build again; BI tools and notebooks "
                 "should read a copy of the file (or connect while no build runs)."
             ) from None

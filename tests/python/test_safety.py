@@ -15,7 +15,7 @@ import duckdb
 import pytest
 from conftest import PROJECT_DIR, run_build
 
-from nps_warehouse import landing_folder
+from nps_warehouse import landing_folder, warehouse
 from nps_warehouse.contract import SAMPLE_MARKER
 from nps_warehouse.generate import generate
 
@@ -439,6 +439,15 @@ def test_a_locked_warehouse_stops_with_the_program_holding_it(tmp_path, locked_w
     )
     assert only.returncode == 1
     assert_one_message(output(only), f"(PID {pid})")
+
+
+def test_the_lock_holder_is_read_from_duckdbs_message():
+    message = (
+        'IO Error: Could not set lock on file "/tmp/w.duckdb": Conflicting lock is held in '
+        "/usr/bin/python3.11 (PID 4242) by user root. See also https://duckdb.org/docs"
+    )
+    assert warehouse.lock_holder(message) == ("/usr/bin/python3.11", "4242")
+    assert warehouse.lock_holder("IO Error: No such file or directory") is None
 
 
 def test_only_the_project_s_own_empty_data_raw_gets_sample_data(tmp_path, monkeypatch):

@@ -59,8 +59,8 @@ scored as (
         100.0 * sqrt(
             greatest({{ nps_variance('promoters', 'detractors', 'responses') }}, 0.0) / responses
         ) as nps_se,
+        {{ nps_moe_95('promoters', 'detractors', 'responses') }} as nps_moe_95,
         {#- Adjusted Wald: 0.75 promoters, 1.5 passives and 0.75 detractors added (3 responses). -#}
-        
         cast(promoters as double precision) + 0.75 as adjusted_promoters,
         cast(passives as double precision) + 1.5 as adjusted_passives,
         cast(detractors as double precision) + 0.75 as adjusted_detractors,
@@ -91,6 +91,7 @@ compared as (
         adjusted.detractors,
         adjusted.nps,
         adjusted.nps_se,
+        adjusted.nps_moe_95,
         adjusted.adjusted_promoters,
         adjusted.adjusted_passives,
         adjusted.adjusted_detractors,
@@ -129,6 +130,7 @@ flagged as (
         detractors,
         nps,
         nps_se,
+        nps_moe_95,
         adjusted_promoters,
         adjusted_passives,
         adjusted_detractors,
