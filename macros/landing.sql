@@ -295,7 +295,7 @@
         {{ exceptions.raise_compiler_error(
             "Landing file " ~ file.path ~ " lacks the column(s) " ~ missing | join(', ')
             ~ ". The '" ~ entity ~ "' contract needs: " ~ contract | join(', ')
-            ~ " (README, 'The landing contract'). Its header has: " ~ written | join(', ')
+            ~ " (docs/landing-contract.md). Its header has: " ~ written | join(', ')
             ~ ". Rename or add the column and re-export the file.") }}
     {%- endif -%}
     {{ return(header) }}

@@ -129,7 +129,7 @@ def resolve_landing(args: argparse.Namespace, project_dir: Path) -> tuple[Path, 
     if state.kind == "empty":
         raise SetupError(
             f"The landing folder {raw_dir} holds no files: put one folder per entity there with "
-            "its CSV or Parquet exports (README, 'The landing contract'). Nothing was built. "
+            "its CSV or Parquet exports (docs/landing-contract.md). Nothing was built. "
             "(Sample data is written on its own only into the project's own, empty data/raw; "
             "`nps-build --sample --raw-dir <folder>` writes it here.)"
         )

@@ -42,8 +42,8 @@ REQUIRED_TIMESTAMPS = {
     "support_tickets": ["created_at"],
     "loop_followups": ["followed_up_at"],
 }
-# Columns whose unusable value dbt nulls and lists in audit.value_problems, the row staged (README,
-# 'Value problems'); a failing check on any other column means dbt quarantines the row.
+# Columns whose unusable value dbt nulls and lists in audit.value_problems, the row staged
+# (docs/landing-contract.md, 'Value problems'); a failing check on any other column means dbt quarantines the row.
 VALUE_COLUMNS = {
     "crm_accounts": {
         "arr", "currency", "employee_count", "contract_start_date", "renewal_date", "churned_at",
@@ -275,8 +275,8 @@ def match_header(entity: str, file: LandingFile, written: list[str]) -> dict[str
     if missing:
         raise QualityError(
             f"Landing file {file.path} lacks the column(s) {', '.join(missing)}. The "
-            f"'{entity}' contract needs: {', '.join(columns)} (README, 'The landing "
-            f"contract'). Its header has: {', '.join(written)}. Rename or add the "
+            f"'{entity}' contract needs: {', '.join(columns)} (docs/landing-"
+            f"contract.md). Its header has: {', '.join(written)}. Rename or add the "
             "column and re-export the file."
         )
     return positions

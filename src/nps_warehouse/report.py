@@ -552,7 +552,7 @@ content {publication.content_fingerprint}) · margins are 95%</div>
 {chr(10).join(charts)}
 </main>
 <footer>Made by nps-report from the published marts; opens offline (plotly.js is inside this
-file). Read the figures as the project's README says: an NPS without its margin is not a finding,
+file). Read the figures as the project's docs say: an NPS without its margin is not a finding,
 and a prior-only churn probability is an assumption.</footer>
 </body>
 </html>

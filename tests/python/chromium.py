@@ -1,6 +1,6 @@
 """Loads an HTML file in the system's Chromium, headless, over the Chrome DevTools protocol.
 
-Used by test_report.py, and to refresh the README's screenshot of the report:
+Used by test_report.py, and to refresh the docs' screenshot of the report:
 
     .venv/bin/python tests/python/chromium.py data/report/index.html docs/img/report.png 1990
 

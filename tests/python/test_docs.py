@@ -1,6 +1,9 @@
 """Documented: every source, model, column and macro of the project has a description, and every
-model's description states its grain; every exposure says who owns it and which published marts it
-reads; the docs site opens on the project overview and, as `make docs` writes it, from disk."""
+model's description states its grain; every shared column uses its doc block; every exposure says
+who owns it and which published marts it reads; the docs site opens on the project overview and,
+as `make docs` writes it, from disk. The README guides: two commands first, short, every mart in
+its table with a link to its definition; every relative link in the README and docs/ resolves; no
+issue number or machine-local path in what users receive."""
 
 from __future__ import annotations
 
@@ -11,9 +14,13 @@ import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
+import yaml
 from conftest import PROJECT_DIR
 
 PACKAGE = "nps_warehouse"
+README = PROJECT_DIR / "README.md"
+# The pages a user reads: every relative link in them must resolve.
+USER_PAGES = [README, PROJECT_DIR / "DECISIONS.md", *sorted((PROJECT_DIR / "docs").rglob("*.md"))]
 
 
 def test_every_model_and_column_is_described_with_its_grain(sample_build):
@@ -150,3 +157,152 @@ def test_make_docs_static_site_is_one_self_contained_file(sample_build, tmp_path
     assert "Where to start" in page and "mart_nps_monthly" in page
     assert json.loads((target / "manifest.json").read_text())["metadata"]["project_name"] == PACKAGE
     assert Path(target / "catalog.json").is_file()
+
+
+# --- the README and the docs pages: static checks, no build needed ------------------------------
+
+_FENCE = re.compile(r"^```.*?^```", re.DOTALL | re.MULTILINE)
+_LINK = re.compile(r"!?\[[^\]]*\]\(([^)\s]+)\)")
+
+
+def _links(text: str) -> list[str]:
+    """Markdown link targets outside fenced code blocks and inline code."""
+    prose = re.sub(r"`[^`\n]*`", "", _FENCE.sub("", text))
+    return _LINK.findall(prose)
+
+
+def _anchors(page: Path) -> set[str]:
+    """GitHub's anchors for a page's headings: lower case, punctuation dropped, spaces to hyphens."""
+    text = _FENCE.sub("", page.read_text())
+    headings = re.findall(r"^#{1,6} +(.+?) *$", text, re.MULTILINE)
+    return {re.sub(r"[^\w\- ]", "", heading.lower()).replace(" ", "-") for heading in headings}
+
+
+def test_readme_is_short():
+    lines = README.read_text().splitlines()
+    assert len(lines) <= 260, f"README.md has {len(lines)} lines; move detail to a page in docs/"
+
+
+def test_readme_first_block_is_the_two_commands():
+    first_block = re.search(
+        r"^```[a-z]*\n(.*?)^```", README.read_text(), re.DOTALL | re.MULTILINE
+    ).group(1)
+    commands = [line.split("#")[0].strip() for line in first_block.splitlines() if line.strip()]
+    assert commands == ["make build", "make test"]
+
+
+def test_every_mart_is_in_the_readme_table_with_a_link_to_its_definition():
+    """A reader goes from the README to any mart's definition in one link: each model under
+    models/marts has a row in a README table, named in its first cell, linking to its .sql file."""
+    rows = {}
+    for line in README.read_text().splitlines():
+        cells = line.split("|")
+        if line.startswith("|") and len(cells) > 2:
+            for name in re.findall(r"`(\w+)`", cells[1]):
+                rows[name] = line
+    problems = []
+    for sql in sorted((PROJECT_DIR / "models" / "marts").rglob("*.sql")):
+        row = rows.get(sql.stem)
+        if row is None:
+            problems.append(f"{sql.stem}: no row in the README's tables")
+            continue
+        targets = [(PROJECT_DIR / link.split("#")[0]).resolve() for link in _links(row)]
+        if sql.resolve() not in targets:
+            problems.append(f"{sql.stem}: its row does not link to {sql.relative_to(PROJECT_DIR)}")
+    assert not problems, "\n".join(problems)
+
+
+def test_every_relative_link_in_the_readme_and_docs_resolves():
+    problems = []
+    for page in USER_PAGES:
+        for link in _links(page.read_text()):
+            if re.match(r"[a-z]+:", link):  # https:, mailto:
+                continue
+            path, _, anchor = link.partition("#")
+            target = (page.parent / path).resolve() if path else page
+            where = f"{page.relative_to(PROJECT_DIR)}: {link}"
+            if not target.exists():
+                problems.append(f"{where}: no such file")
+            elif not target.is_relative_to(PROJECT_DIR):
+                problems.append(f"{where}: outside the repository")
+            elif anchor and target.suffix == ".md" and anchor not in _anchors(target):
+                problems.append(f"{where}: no such heading")
+    assert not problems, "\n".join(problems)
+
+
+# What users receive: the README, the docs, the decisions, the seeds and everything dbt renders.
+def _user_files() -> list[Path]:
+    files = [README, PROJECT_DIR / "DECISIONS.md"]
+    files += sorted((PROJECT_DIR / "docs").rglob("*.md"))
+    for folder in ("models", "macros", "seeds", "snapshots"):
+        for pattern in ("*.yml", "*.md", "*.csv", "*.sql"):
+            files += sorted((PROJECT_DIR / folder).rglob(pattern))
+    return files
+
+
+_NOT_FOR_USERS = {
+    "an issue number": re.compile(r"\bissue #?\d+|(?<![\w&/])#\d+\b", re.IGNORECASE),
+    "a machine-local path": re.compile(r"/work/|/home/|\.\./shared|\b[0-9a-f]{16}\.txt\b"),
+}
+
+
+def test_no_issue_number_or_machine_path_in_what_users_receive():
+    problems = []
+    for path in _user_files():
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            for what, pattern in _NOT_FOR_USERS.items():
+                if pattern.search(line):
+                    problems.append(
+                        f"{path.relative_to(PROJECT_DIR)}:{number}: {what}: {line[:120]}"
+                    )
+    assert not problems, "\n".join(problems)
+
+
+# Column names that mean different things in different models, so no one block fits them.
+_HOMONYMS = {"contacts", "reason"}
+# The NPS columns and the block each must use.
+_NPS_BLOCKS = {
+    name: f"col_{name}"
+    for name in (
+        "nps", "nps_moe_95", "nps_category", "promoters", "passives", "detractors", "responses",
+        "score", "survey_type", "respondent_role",
+    )
+}  # fmt: skip
+
+
+def _documented_columns():
+    """(file, model, column, description) for every column of every model, snapshot and seed,
+    except the raw landing views (base_* without _validated), whose columns are landing text."""
+    for path in sorted([*PROJECT_DIR.glob("models/**/*.yml"), *PROJECT_DIR.glob("seeds/*.yml"),
+                        *PROJECT_DIR.glob("snapshots/*.yml")]):  # fmt: skip
+        spec = yaml.safe_load(path.read_text()) or {}
+        for node in [*spec.get("models", []), *spec.get("snapshots", []), *spec.get("seeds", [])]:
+            if re.fullmatch(r"base_.*(?<!_validated)", node["name"]):
+                continue
+            for column in node.get("columns") or []:
+                yield path, node["name"], column["name"], str(column.get("description") or "")
+
+
+def test_shared_columns_use_their_doc_block():
+    """A column that appears in several models is described once, in a doc block of models/docs.md,
+    and every model uses it (a note on what narrows it here may follow), not a re-worded copy."""
+    blocks = set(
+        re.findall(r"{%\s*docs\s+(\w+)\s*%}", (PROJECT_DIR / "models" / "docs.md").read_text())
+    )
+    columns = list(_documented_columns())
+    models_per_name: dict[str, set[str]] = {}
+    for _, model, name, _ in columns:
+        models_per_name.setdefault(name, set()).add(model)
+    problems = []
+    for path, model, name, description in columns:
+        used = re.match(r"""\{\{\s*doc\(\s*["'](\w+)["']\s*\)\s*\}\}""", description.strip())
+        where = f"{path.relative_to(PROJECT_DIR)}: {model}.{name}"
+        if used and used.group(1) not in blocks:
+            problems.append(f"{where}: no doc block {used.group(1)}")
+        elif name in _NPS_BLOCKS and (not used or used.group(1) != _NPS_BLOCKS[name]):
+            problems.append(f"{where}: use {{{{ doc('{_NPS_BLOCKS[name]}') }}}}")
+        elif len(models_per_name[name]) > 1 and name not in _HOMONYMS and not used:
+            problems.append(
+                f"{where}: shared by {len(models_per_name[name])} models; use a doc block"
+            )
+    assert not problems, "\n".join(problems)

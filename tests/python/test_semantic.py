@@ -108,7 +108,7 @@ def test_nps_by_month_is_the_marts_nps(mf, sample_build):
         for count in ("responses", "promoters", "passives", "detractors"):
             assert int(row[count]) == totals[count], (month, count)
         assert float(row["nps"]) == totals["nps"], month
-        # the same number straight from the counts, as the README tells readers to do it
+        # the same number straight from the counts, as the docs tell readers to do it
         assert (
             float(row["nps"])
             == 100.0 * (totals["promoters"] - totals["detractors"]) / totals["responses"]

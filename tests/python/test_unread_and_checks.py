@@ -1,4 +1,4 @@
-"""Nothing ignored in silence, and checks that do what they say (issue 9, parts 4 and 5).
+"""Nothing ignored in silence, and checks that do what they say.
 
 - Every entry of an entity folder that is not read (another extension, a hidden file, a
   sub-folder) is named by the landing check and by dbt's log, and both sides list the same;

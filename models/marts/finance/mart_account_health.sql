@@ -1,9 +1,7 @@
 {#- Health of every active account as of the build date: contact-level NPS, the decision-maker vs
-    end-user gap, the 60-day trend, ticket load, open follow-ups, revenue coverage and a risk tier.
-    Risk tier rule (first that applies): high - account NPS below 0 or a follow-up whose latest
-    outcome is churn_risk on a response in the last 90 days; medium - account NPS below 30, 2+ SLA-breached tickets in 90 days, or a
-    detractor response in 90 days with no follow-up; unknown - no response in 365 days; low -
-    otherwise. -#}
+    end-user gap, the 60-day trend, ticket load, open follow-ups, revenue coverage and a risk tier
+    (the case expression in `tiered` below; its rule in words is the col_risk_tier doc block in
+    models/docs.md). -#}
 with
 
 accounts as (
