@@ -38,11 +38,11 @@ at_risk as (
         forecasts.flat_rule_arr_at_risk_365d,
         forecasts.potential_referral_arr,
         coalesce(
-            accounts.renewal_date <= cast({{ dbt.dateadd('day', 90, 'forecasts.as_of_at') }} as date),
+            accounts.renewal_date <= cast({{ dbt.dateadd('day', var('churn_horizons_days') | min, 'forecasts.as_of_at') }} as date),
             false
         ) as is_renewal_within_90d,
         coalesce(
-            accounts.renewal_date <= cast({{ dbt.dateadd('day', 365, 'forecasts.as_of_at') }} as date),
+            accounts.renewal_date <= cast({{ dbt.dateadd('day', var('churn_horizons_days') | max, 'forecasts.as_of_at') }} as date),
             false
         ) as is_renewal_within_365d,
         accounts.renewal_date,
