@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
+import re
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -113,3 +115,41 @@ def sample_build(sample_landing, tmp_path_factory) -> Build:
     build = run_build(sample_landing, tmp_path_factory.mktemp("build"))
     assert build.returncode == 0, build.output[-5000:]
     return build
+
+
+# --------------------------------------------------------------------------------------
+# The `build` marker: every end-to-end test carries it, so `make test-fast` (-m "not build")
+# leaves exactly those out. Collection fails on a test that builds without the marker.
+# --------------------------------------------------------------------------------------
+BUILDS = re.compile(r"\brun_build\(|[\"']build[\"']|nps_warehouse\.cli|nps-build")
+
+
+def _builds(function) -> bool:
+    """Whether a test or fixture function runs nps-build or a dbt build (by its source). A
+    `dbt build --empty` reads no data and builds no warehouse (the dbt unit tests' parents), so
+    it does not count."""
+    try:
+        source = inspect.getsource(function)
+    except (OSError, TypeError):
+        return False
+    return bool(BUILDS.search(source)) and "--empty" not in source
+
+
+def pytest_collection_modifyitems(config, items):
+    unmarked = []
+    for item in items:
+        if not isinstance(item, pytest.Function) or item.get_closest_marker("build"):
+            continue
+        fixtures = [
+            definition.func
+            for definitions in item._fixtureinfo.name2fixturedefs.values()
+            for definition in definitions
+        ]
+        if _builds(item.function) or any(_builds(function) for function in fixtures):
+            unmarked.append(item.nodeid)
+    if unmarked:
+        raise pytest.UsageError(
+            "These tests run a build (nps-build, run_build or dbt build) but have no "
+            "@pytest.mark.build marker, so `make test-fast` would run them:\n  "
+            + "\n  ".join(unmarked)
+        )

@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import PROJECT_DIR
+
 from nps_warehouse import bench, pg_load, quality, settings
 from nps_warehouse.contract import SAMPLE_MARKER
 

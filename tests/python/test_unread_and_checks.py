@@ -231,6 +231,7 @@ def mixed_build(tmp_path_factory):
     )
 
 
+@pytest.mark.build
 def test_unread_files_are_named_by_both_sides_alike(mixed_build):
     build, _, _ = mixed_build
     by_side: dict[bool, set] = {True: set(), False: set()}
@@ -252,6 +253,7 @@ def test_unread_files_are_named_by_both_sides_alike(mixed_build):
     assert by_side[True] == by_side[False]  # dbt's log names the same files
 
 
+@pytest.mark.build
 def test_csv_gz_and_upper_case_csv_are_read_and_conserved(mixed_build):
     build, _, _ = mixed_build
     files = build.query(
@@ -276,6 +278,7 @@ def test_csv_gz_and_upper_case_csv_are_read_and_conserved(mixed_build):
     )
 
 
+@pytest.mark.build
 def test_whitespace_around_values_is_trimmed_by_dbt_and_the_landing_check(mixed_build):
     """A score in tabs or no-break spaces, an updated_at after a figure space and before CRLF, an
     id in a byte-order mark and an ideographic space: staged by dbt, accepted by the landing check."""
@@ -293,6 +296,7 @@ def test_whitespace_around_values_is_trimmed_by_dbt_and_the_landing_check(mixed_
     assert "fail 'updated_at parses'" not in build.output
 
 
+@pytest.mark.build
 def test_warnings_name_their_offenders(mixed_build):
     build, contact_id, _ = mixed_build
     output = build.output
@@ -337,6 +341,7 @@ SCORE_TWICE = (
 )
 
 
+@pytest.mark.build
 def test_two_columns_for_one_contract_name_stop_before_dbt(duplicate_headers, tmp_path):
     build = run_build(duplicate_headers, tmp_path / "build")
     assert build.returncode == 1
@@ -376,6 +381,7 @@ def marts_columns(build) -> dict[str, dict[str, str]]:
     return tables
 
 
+@pytest.mark.build
 def test_every_marts_table_gets_expectations(sample_build):
     tables = marts_columns(sample_build)
     assert len(tables) >= 18
@@ -395,6 +401,7 @@ def pairs(expectations) -> set[tuple[str, str]]:
     }
 
 
+@pytest.mark.build
 def test_arr_at_risk_is_checked_on_the_finance_columns(sample_build):
     tables = marts_columns(sample_build)
     for table in ("mart_revenue_at_risk", "mart_revenue_at_risk_rollup"):
@@ -409,6 +416,7 @@ def test_arr_at_risk_is_checked_on_the_finance_columns(sample_build):
     )
 
 
+@pytest.mark.build
 def test_broken_finance_marts_fail_the_mart_checks(sample_build, tmp_path, monkeypatch):
     monkeypatch.setenv("NPS_GX_ROOT", str(tmp_path))
     copy = tmp_path / "nps.duckdb"
