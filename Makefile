@@ -40,8 +40,8 @@ build: $(INSTALLED) ## set up, write sample data if data/raw holds no file, dbt 
 test: $(ENGINES_INSTALLED) ## run every test: generator, dbt build + data and unit tests, oracle comparison, lint
 	$(BIN)/python -m pytest
 
-test-fast: $(INSTALLED) ## the fast tier (under 2 min): dbt unit tests and the Python tests that build no warehouse
-	$(BIN)/python -m pytest -m "not build"
+test-fast: $(INSTALLED) ## the fast tier (about 2 min): dbt unit tests and the Python tests that build no warehouse (no sqlfluff: make lint)
+	$(BIN)/python -m pytest -m "not build and not lint"
 
 sample: $(INSTALLED) ## (re)write the sample data into $NPS_RAW_DIR or data/raw: only a new, empty or sample folder
 	$(BIN)/nps-generate

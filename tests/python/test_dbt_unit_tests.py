@@ -12,17 +12,13 @@ Also checks that every quarantine rule of every validated staging model is pinne
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 import yaml
 from conftest import PROJECT_DIR
 
-HEADER_ONLY = PROJECT_DIR / "tests" / "fixtures" / "landing_header_only"
 VALIDATED_MODELS = sorted(PROJECT_DIR.glob("models/staging/*/base/base_*_validated.sql"))
 # First the parents of every unit-tested model, created empty (limit 0; no data is read), then
 # the unit tests in a second run, so that a failing one does not skip those downstream of it.
@@ -40,31 +36,12 @@ UNIT_TESTS = ["test", "--select", "test_type:unit"]
 
 
 @pytest.fixture(scope="module")
-def unit_test_run(tmp_path_factory) -> tuple[subprocess.CompletedProcess, list[dict]]:
+def unit_test_run(project_dbt) -> tuple[subprocess.CompletedProcess, list[dict]]:
     """dbt's outcome of the unit tests: the finished process and run_results.json's results."""
-    work_dir = tmp_path_factory.mktemp("dbt_unit_tests")
-    env = {
-        **os.environ,
-        "NPS_RAW_DIR": str(HEADER_ONLY),
-        "NPS_DUCKDB_PATH": str(work_dir / "nps.duckdb"),
-        "DBT_TARGET_PATH": str(work_dir / "target"),
-        "DBT_LOG_PATH": str(work_dir / "logs"),
-        "NPS_PII_SALT": "pytest-salt",
-        "NPS_TARGET": "duckdb",
-    }
-    for command in (EMPTY_PARENTS, UNIT_TESTS):
-        done = subprocess.run(
-            [str(Path(sys.executable).with_name("dbt")), *command, "--profiles-dir", "profiles"],
-            cwd=PROJECT_DIR,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=600,
-        )
-        if command is EMPTY_PARENTS:
-            assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-3000:]
-    run_results = work_dir / "target" / "run_results.json"
+    parents, _ = project_dbt(*EMPTY_PARENTS)
+    assert parents.returncode == 0, parents.stdout[-6000:] + parents.stderr[-3000:]
+    done, target = project_dbt(*UNIT_TESTS)
+    run_results = target / "run_results.json"
     results = json.loads(run_results.read_text())["results"] if run_results.is_file() else []
     return done, results
 

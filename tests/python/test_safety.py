@@ -362,6 +362,7 @@ def test_warehouse_names_duckdb_cannot_use_are_refused_up_front(tmp_path, name):
     assert not path.exists()
 
 
+@pytest.mark.build
 def test_dbt_alone_refuses_main_duckdb_with_one_message(tmp_path):
     completed = run(
         [DBT, "seed", "--select", "fx_rates", "--profiles-dir", "profiles"],
@@ -388,6 +389,7 @@ def test_a_folder_or_an_impossible_parent_as_warehouse_is_refused(tmp_path):
     assert blocker.read_text() == "not a folder\n"
 
 
+@pytest.mark.build
 def test_dbt_alone_creates_the_warehouse_folder(tmp_path):
     """A fresh checkout has no data/warehouse/ (it is kept in git now) and NPS_DUCKDB_PATH may
     name a folder that does not exist yet: dbt alone creates it instead of a traceback."""
@@ -402,6 +404,7 @@ def test_dbt_alone_creates_the_warehouse_folder(tmp_path):
     assert path.is_file()
 
 
+@pytest.mark.build
 def test_dbt_from_the_project_root_finds_the_profile(tmp_path):
     """No --profiles-dir, and no ~/.dbt: the root profiles.yml (a link to profiles/) is used."""
     completed = run(

@@ -1,15 +1,11 @@
 """The settings the Python side shares (src/nps_warehouse/settings.py) agree with the dbt
 project's own single definitions: the CSV reader options, the timestamp pattern, the sample salt
-and its message, the default landing folder, and the profile's defaults. One `dbt compile` of the
-macros; no warehouse is built."""
+and its message (one `dbt compile` of the macros; no warehouse is built), the default landing
+folder and the profile's defaults."""
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from conftest import PROJECT_DIR
@@ -23,38 +19,13 @@ MACROS = {
     "timestamp_pattern": "{{ timestamp_pattern() }}",
     "sample_salt": "{{ sample_pii_salt() }}",
     "salt_message": "{{ pii_salt_missing_message() }}",
-    "landing_dir": "{{ landing_dir() }}",
 }
 
 
 @pytest.fixture(scope="module")
-def dbt_values(tmp_path_factory) -> dict[str, str]:
-    """Each macro of MACROS rendered by dbt, with NPS_RAW_DIR unset (its default shows)."""
-    work_dir = tmp_path_factory.mktemp("settings_dbt")
-    env = {
-        **os.environ,
-        "NPS_DUCKDB_PATH": str(work_dir / "nps.duckdb"),
-        "DBT_TARGET_PATH": str(work_dir / "target"),
-        "DBT_LOG_PATH": str(work_dir / "logs"),
-        "NPS_PII_SALT": "pytest-salt",
-    }
-    env.pop(settings.RAW_DIR_ENV, None)
-    done = subprocess.run(
-        [
-            str(Path(sys.executable).with_name("dbt")),
-            "compile",
-            "-q",
-            "--profiles-dir",
-            "profiles",
-            "--inline",
-            SEPARATOR.join(MACROS.values()),
-        ],
-        cwd=PROJECT_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+def dbt_values(project_dbt) -> dict[str, str]:
+    """Each macro of MACROS as dbt renders it."""
+    done, _ = project_dbt("compile", "-q", "--inline", SEPARATOR.join(MACROS.values()))
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     parts = done.stdout.strip().split(SEPARATOR)
     assert len(parts) == len(MACROS), done.stdout
@@ -95,8 +66,11 @@ def test_sample_salt_and_its_message_are_dbts(dbt_values):
     assert dbt_values["salt_message"] == settings.PII_SALT_MISSING.format(marker=SAMPLE_MARKER)
 
 
-def test_default_landing_folder_is_dbts(dbt_values):
-    assert dbt_values["landing_dir"] == settings.DEFAULT_RAW_DIR
+def test_default_landing_folder_is_dbts():
+    """macros/landing.sql (landing_dir) reads NPS_RAW_DIR with the same default."""
+    landing = (PROJECT_DIR / "macros" / "landing.sql").read_text()
+    defaults = re.findall(r"env_var\('NPS_RAW_DIR', '([^']*)'\)", landing)
+    assert defaults == [settings.DEFAULT_RAW_DIR]
 
 
 def test_profile_defaults_are_the_settings():

@@ -66,19 +66,19 @@ def dbt(work_dir: Path, raw_dir: Path, *args: str) -> subprocess.CompletedProces
 # --------------------------------------------------------------------------------------
 
 
-def compiled(tmp_path: Path, sql: str) -> str:
+def compiled(project_dbt, sql: str) -> str:
     """`sql` (with Jinja) compiled by dbt against this project."""
-    done = dbt(tmp_path, HEADER_ONLY, "compile", "-q", "--inline", sql)
+    done, _ = project_dbt("compile", "-q", "--inline", sql)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     return done.stdout.strip()
 
 
-def test_dbt_and_the_landing_check_trim_the_same_characters(tmp_path):
+def test_dbt_and_the_landing_check_trim_the_same_characters(project_dbt):
     """Every character of the Basic Multilingual Plane around 'x' and '7': dbt's trim_whitespace
     (DuckDB variant and the portable default) strips exactly what quality.strip_whitespace strips,
     and parse_integer reads a score wrapped in any of them as the landing check does."""
     expressions = compiled(
-        tmp_path,
+        project_dbt,
         "select {{ trim_whitespace('value') }} as trimmed, "
         "{{ default__trim_whitespace('value') }} as trimmed_default, "
         "{{ parse_integer('value') }} as parsed, "
@@ -351,6 +351,7 @@ def test_two_columns_for_one_contract_name_stop_before_dbt(duplicate_headers, tm
     assert "Traceback" not in build.output
 
 
+@pytest.mark.build
 def test_two_columns_for_one_contract_name_stop_dbt_alone(duplicate_headers, tmp_path):
     done = dbt(
         tmp_path / "dbt",
