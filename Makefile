@@ -29,10 +29,10 @@ $(ENGINES_INSTALLED): $(INSTALLED)
 engines: $(ENGINES_INSTALLED) ## install the optional engines' adapters and drivers (extras: $(ENGINES))
 
 postgres-local: $(ENGINES_INSTALLED) ## start a throwaway PostgreSQL 15 on 127.0.0.1 (data/postgres/) and print the exports to use
-	$(BIN)/python -m nps_warehouse.pg_local start --data-dir data/postgres
+	$(BIN)/python -m nps_warehouse.pg_local start
 
 postgres-stop: $(ENGINES_INSTALLED) ## stop the server postgres-local started
-	$(BIN)/python -m nps_warehouse.pg_local stop --data-dir data/postgres
+	$(BIN)/python -m nps_warehouse.pg_local stop
 
 build: $(INSTALLED) ## set up, write sample data if data/raw holds no file, dbt build on DuckDB, print a summary
 	$(BIN)/nps-build --sample-if-empty

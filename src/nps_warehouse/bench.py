@@ -109,8 +109,8 @@ def run_dbt(raw_dir: Path, duckdb_path: Path, work_dir: Path, project_dir: Path)
 
 def dbt_env(raw_dir: Path, duckdb_path: Path, work_dir: Path) -> dict[str, str]:
     return {
-        "NPS_RAW_DIR": str(Path(raw_dir).resolve()),
-        "NPS_DUCKDB_PATH": str(duckdb_path),
+        settings.RAW_DIR_ENV: str(Path(raw_dir).resolve()),
+        settings.DUCKDB_PATH_ENV: str(duckdb_path),
         "DBT_TARGET_PATH": str(work_dir / "target"),
         "DBT_LOG_PATH": str(work_dir / "logs"),
     }

@@ -248,7 +248,7 @@ def main(argv: list[str] | None = None) -> int:
         description="A throwaway PostgreSQL on 127.0.0.1 for the postgres target.",
     )
     parser.add_argument("action", choices=["start", "stop", "env"])
-    parser.add_argument("--data-dir", default="data/postgres", type=Path)
+    parser.add_argument("--data-dir", default=shared_settings.DEFAULT_PG_DATA_DIR, type=Path)
     parser.add_argument("--port", type=int, default=None, help=f"default {DEFAULT_PORT} or free")
     args = parser.parse_args(argv)
     try:

@@ -43,6 +43,8 @@ DEFAULT_PUBLISH_PATH = "data/published/nps_marts.duckdb"
 DEFAULT_REPORT_PATH = "data/report/index.html"
 # The data-quality settings (thresholds, severities).
 DEFAULT_QUALITY_CONFIG = "quality.yml"
+# The throwaway PostgreSQL server of `make postgres-local` (nps_warehouse.pg_local).
+DEFAULT_PG_DATA_DIR = "data/postgres"
 # The profile target when NPS_TARGET is unset. dbt: profiles/profiles.yml has the same default.
 DEFAULT_TARGET = "duckdb"
 
