@@ -7,12 +7,13 @@ INSTALLED := $(VENV)/.installed
 ENGINES ?= postgres
 ENGINES_INSTALLED := $(VENV)/.engines-installed
 # NPS_RAW_DIR is left alone: nps-build tells a folder the user named (which it never fills with
-# sample data) from the default data/raw.
+# sample data) from the default; the defaults of paths and settings live in
+# src/nps_warehouse/settings.py, which nps-build, nps-generate and the other commands read.
 
-.PHONY: build test install engines postgres-local postgres-stop sample lint docs report bench clean help
+.PHONY: build test test-fast install engines postgres-local postgres-stop sample lint docs report bench clean help
 
 help: ## list the targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
 $(INSTALLED): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,10 +29,10 @@ $(ENGINES_INSTALLED): $(INSTALLED)
 engines: $(ENGINES_INSTALLED) ## install the optional engines' adapters and drivers (extras: $(ENGINES))
 
 postgres-local: $(ENGINES_INSTALLED) ## start a throwaway PostgreSQL 15 on 127.0.0.1 (data/postgres/) and print the exports to use
-	$(BIN)/python -m nps_warehouse.pg_local start --data-dir data/postgres
+	$(BIN)/python -m nps_warehouse.pg_local start
 
 postgres-stop: $(ENGINES_INSTALLED) ## stop the server postgres-local started
-	$(BIN)/python -m nps_warehouse.pg_local stop --data-dir data/postgres
+	$(BIN)/python -m nps_warehouse.pg_local stop
 
 build: $(INSTALLED) ## set up, write sample data if data/raw holds no file, dbt build on DuckDB, print a summary
 	$(BIN)/nps-build --sample-if-empty
@@ -39,8 +40,11 @@ build: $(INSTALLED) ## set up, write sample data if data/raw holds no file, dbt 
 test: $(ENGINES_INSTALLED) ## run every test: generator, dbt build + data and unit tests, oracle comparison, lint
 	$(BIN)/python -m pytest
 
+test-fast: $(INSTALLED) ## the fast tier (about 2 min): dbt unit tests and the Python tests that build no warehouse (no sqlfluff: make lint)
+	$(BIN)/python -m pytest -m "not build and not lint"
+
 sample: $(INSTALLED) ## (re)write the sample data into $NPS_RAW_DIR or data/raw: only a new, empty or sample folder
-	$(BIN)/nps-generate --out "$(or $(NPS_RAW_DIR),data/raw)"
+	$(BIN)/nps-generate
 
 lint: $(INSTALLED) ## sqlfluff (dbt templater) and ruff
 	$(BIN)/python -m pytest tests/python/test_lint.py
@@ -56,6 +60,7 @@ report: $(INSTALLED) ## render data/report/index.html (opens offline) from the m
 bench: $(INSTALLED) ## time the dbt build against the hand-written DuckDB floor (bench/floor.sql); SCALE=20 RUNS=5
 	$(BIN)/nps-bench --scale $(or $(SCALE),20) --runs $(or $(RUNS),5)
 
+# The default paths of settings.py (warehouse, publication, report); clean runs without .venv.
 clean: ## remove the build outputs (keeps .venv and the landing data)
 	rm -rf target logs data/warehouse/*.duckdb data/warehouse/*.duckdb.wal
 	rm -f data/published/nps_marts.duckdb data/report/index.html

@@ -42,26 +42,42 @@
 {% endmacro %}
 
 
+{% macro resolution_bucket_labels() %}
+    {#- The resolution-time bucket labels, fastest first, made from the var
+        resolution_bucket_edges_hours (dbt_project.yml; [8, 24, 72] gives under_8h, 8h_to_24h,
+        24h_to_72h, 72h_or_more). -#}
+    {%- set edges = var('resolution_bucket_edges_hours') -%}
+    {%- set labels = ['under_' ~ edges[0] ~ 'h'] -%}
+    {%- for edge in edges[1:] -%}
+    {%- do labels.append(edges[loop.index0] ~ 'h_to_' ~ edge ~ 'h') -%}
+    {%- endfor -%}
+    {%- do labels.append(edges[-1] ~ 'h_or_more') -%}
+    {{ return(labels) }}
+{% endmacro %}
+
+
 {% macro resolution_bucket(hours) %}
-    {#- Resolution-time bucket of a number of hours; the lower edge belongs to the bucket
-        (8 h is 8h_to_24h). Null hours: no_solved_tickets. -#}
+    {#- Resolution-time bucket of a number of hours (resolution_bucket_labels); the lower edge
+        belongs to the bucket (8 h is 8h_to_24h). Null hours: no_solved_tickets. -#}
+    {%- set edges = var('resolution_bucket_edges_hours') -%}
+    {%- set labels = resolution_bucket_labels() -%}
     case
         when {{ hours }} is null then 'no_solved_tickets'
-        when {{ hours }} < 8 then 'under_8h'
-        when {{ hours }} < 24 then '8h_to_24h'
-        when {{ hours }} < 72 then '24h_to_72h'
-        else '72h_or_more'
+        {%- for edge in edges %}
+        when {{ hours }} < {{ edge }} then '{{ labels[loop.index0] }}'
+        {%- endfor %}
+        else '{{ labels[-1] }}'
     end
 {% endmacro %}
 
 
 {% macro resolution_bucket_order(bucket) %}
     {#- Sort position of a resolution_bucket label: fastest first, no_solved_tickets last. -#}
+    {%- set labels = resolution_bucket_labels() -%}
     case {{ bucket }}
-        when 'under_8h' then 1
-        when '8h_to_24h' then 2
-        when '24h_to_72h' then 3
-        when '72h_or_more' then 4
-        else 5
+        {%- for label in labels %}
+        when '{{ label }}' then {{ loop.index }}
+        {%- endfor %}
+        else {{ labels | length + 1 }}
     end
 {% endmacro %}

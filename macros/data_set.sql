@@ -141,7 +141,7 @@
     {%- if salt == '' and sample is none -%}{{ return(none) }}{%- endif -%}
     {{ return({
         'landing_folder': landing_folder_of_build(),
-        'salt_fingerprint': local_md5('nps-warehouse salt fingerprint:' ~ (salt if salt != '' else 'nps-sample-data'))[:16],
+        'salt_fingerprint': local_md5('nps-warehouse salt fingerprint:' ~ (salt if salt != '' else sample_pii_salt()))[:16],
         'sample_data_set': sample,
     }) }}
 {% endmacro %}

@@ -182,7 +182,9 @@
 
 {% macro landing_csv_options(file) %}
     {#- read_csv's options for a landing CSV: RFC 4180 (comma, double quotes doubled inside), every
-        column as text, strict; gzip where the file is *.csv.gz. -#}
+        column as text, strict; gzip where the file is *.csv.gz. The Python readers (landing
+        check, PostgreSQL loader, benchmark floor) use settings.CSV_OPTIONS, the same list
+        (tests/python/test_settings.py proves they agree). -#}
     all_varchar = true, delim = ',', quote = '"', escape = '"', strict_mode = true
     {%- if file.is_gzip %}, compression = 'gzip'{% endif -%}
 {% endmacro %}

@@ -31,6 +31,13 @@
 {% endmacro %}
 
 
+{% macro z_95() %}
+    {#- The two-sided 95% normal quantile, 1.96: the margins of error multiply a standard error by
+        it (nps_moe_95 writes it as 196, NPS being in points). -#}
+    1.96
+{%- endmacro %}
+
+
 {% macro nps_moe_95(promoters, detractors, responses) %}
     {#- 95% margin of error in NPS points: 196 × sqrt(variance / responses) (1.96 × 100 × the
         standard error of the mean of the +1/0/−1 indicator). -#}

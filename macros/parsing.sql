@@ -244,12 +244,16 @@
     {#- An ISO-8601 date-time (or bare date) as a UTC timestamp without zone. A trailing Z or
         offset (+02:00, -0500, +05) is honoured; no offset means UTC. -#}
     case
-        when {{ matches_pattern(
-            trim_whitespace(column),
-            '[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?)?'
-        ) }}
+        when {{ matches_pattern(trim_whitespace(column), timestamp_pattern()) }}
             then {{ adapter.dispatch('timestamp_text_to_utc', 'nps_warehouse')(trim_whitespace(column)) }}
     end
+{% endmacro %}
+
+{% macro timestamp_pattern() %}
+    {#- The text a timestamp column accepts: an ISO-8601 date, or date-time with optional fraction
+        and Z or offset; matched against the whole value. The landing check's twin is
+        settings.TIMESTAMP_PATTERN (anchored there; tests/python/test_settings.py proves they agree). -#}
+    {{ return('[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?)?') }}
 {% endmacro %}
 
 {% macro default__timestamp_text_to_utc(text) %}
@@ -329,19 +333,33 @@
 
 {% macro pii_salt() %}
     {#- NPS_PII_SALT. Unset, a landing folder marked as sample data (the _SAMPLE_DATA file that
-        nps-generate writes) uses the public salt 'nps-sample-data'; any other folder stops the
+        nps-generate writes) uses the public salt (sample_pii_salt); any other folder stops the
         build with what to do, so real addresses are never hashed with a public salt. -#}
     {%- set salt = env_var('NPS_PII_SALT', '') -%}
     {%- if salt == '' and execute and not landing_is_sample() -%}
-    {{ exceptions.raise_compiler_error(
+    {{ exceptions.raise_compiler_error(pii_salt_missing_message() ~ " Landing folder: " ~ landing_dir()) }}
+    {%- endif -%}
+    {{ return(salt if salt != '' else sample_pii_salt()) }}
+{% endmacro %}
+
+
+{% macro sample_pii_salt() %}
+    {#- The public salt of sample data. The Python side's twin is settings.SAMPLE_SALT
+        (tests/python/test_settings.py proves they agree). -#}
+    {{ return('nps-sample-data') }}
+{% endmacro %}
+
+
+{% macro pii_salt_missing_message() %}
+    {#- What a build without NPS_PII_SALT on a folder that is not sample data says. nps-build
+        says the same before dbt runs (settings.PII_SALT_MISSING; tests/python/test_settings.py
+        proves they agree). -#}
+    {{ return(
         "NPS_PII_SALT is not set. Emails and names are stored only as salted hashes, so real data "
         ~ "needs a secret salt: set one (e.g. `export NPS_PII_SALT=$(openssl rand -hex 16)`) and keep "
         ~ "it for every build so the hashes stay joinable. Only sample data (a landing folder holding "
         ~ "nothing but the files nps-generate wrote, as its _SAMPLE_DATA file lists them) builds "
-        ~ "without one. Landing folder: "
-        ~ landing_dir()) }}
-    {%- endif -%}
-    {{ return(salt if salt != '' else 'nps-sample-data') }}
+        ~ "without one.") }}
 {% endmacro %}
 
 

@@ -26,14 +26,14 @@ import time
 from importlib import metadata
 from pathlib import Path
 
-from nps_warehouse import dbt
+from nps_warehouse import dbt, settings
 
 THREADS = 2  # the profile's thread count (profiles/profiles.yml); the floor uses the same
 FLOOR_SCRIPT = Path("bench") / "floor.sql"
 DIMENSIONS = ["month", "survey_type", "respondent_role", "region", "plan", "industry"]
 DBT_FLOOR_TABLES = {"mart_nps_monthly": "marts", "mart_nps_summary": "marts"}
 TOLERANCE = 1e-9
-CSV_OPTIONS = "header = true, all_varchar = true, quote = '\"', escape = '\"', strict_mode = true"
+CSV_OPTIONS = f"header = true, {settings.CSV_OPTIONS}"
 
 
 class BenchError(RuntimeError):
@@ -50,9 +50,6 @@ MAIN_PATH = (
     "+fct_support_tickets",
 )
 
-# What the pii_salt macro hashes with when NPS_PII_SALT is unset.
-SAMPLE_SALT = "nps-sample-data"
-
 
 def sql_string(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
@@ -66,7 +63,9 @@ def floor_sql(
     if as_of:
         text = as_of if "T" in as_of or " " in as_of else f"{as_of}T23:59:59.999999"
         as_of_sql = f"cast(cast({sql_string(text)} as timestamptz) as timestamp)"
-    salt = (os.environ.get("NPS_PII_SALT") or SAMPLE_SALT) if pii_salt is None else pii_salt
+    salt = (
+        settings.env(settings.PII_SALT_ENV, settings.SAMPLE_SALT) if pii_salt is None else pii_salt
+    )
     values = {
         "{raw_dir}": sql_string(str(Path(raw_dir).resolve())),
         "{seed_dir}": sql_string(str(project_dir / "seeds")),
@@ -110,8 +109,8 @@ def run_dbt(raw_dir: Path, duckdb_path: Path, work_dir: Path, project_dir: Path)
 
 def dbt_env(raw_dir: Path, duckdb_path: Path, work_dir: Path) -> dict[str, str]:
     return {
-        "NPS_RAW_DIR": str(Path(raw_dir).resolve()),
-        "NPS_DUCKDB_PATH": str(duckdb_path),
+        settings.RAW_DIR_ENV: str(Path(raw_dir).resolve()),
+        settings.DUCKDB_PATH_ENV: str(duckdb_path),
         "DBT_TARGET_PATH": str(work_dir / "target"),
         "DBT_LOG_PATH": str(work_dir / "logs"),
     }

@@ -5,17 +5,23 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import re
 import sys
 from pathlib import Path
 
-from nps_warehouse import dbt, engines, landing_folder, pg_load, publish, quality, warehouse
+from nps_warehouse import (
+    dbt,
+    engines,
+    landing_folder,
+    pg_load,
+    publish,
+    quality,
+    settings,
+    warehouse,
+)
 from nps_warehouse.contract import SAMPLE_MARKER
-from nps_warehouse.landing_folder import DEFAULT_RAW_DIR
 from nps_warehouse.summary import format_summary, read_summary
 
-DEFAULT_DUCKDB_PATH = "data/warehouse/nps.duckdb"
 # The forms the as_of var accepts (macros/as_of.sql): a date, or a date-time with optional offset.
 AS_OF_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 AS_OF_TIMESTAMP = re.compile(
@@ -32,7 +38,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--raw-dir",
         default=None,
-        help="landing folder, one sub-folder per entity (default: $NPS_RAW_DIR or data/raw)",
+        help="landing folder, one sub-folder per entity "
+        f"(default: ${settings.RAW_DIR_ENV} or {settings.DEFAULT_RAW_DIR})",
     )
     parser.add_argument(
         "--sample",
@@ -84,7 +91,7 @@ class SetupError(RuntimeError):
 
 def check_pii_salt(raw_dir: Path, state: landing_folder.FolderState) -> None:
     """Without NPS_PII_SALT, only sample data builds; any other landing folder stops here."""
-    if os.environ.get("NPS_PII_SALT") or state.kind == "sample":
+    if settings.env(settings.PII_SALT_ENV) or state.kind == "sample":
         return
     unproven = ""
     if (raw_dir / SAMPLE_MARKER).is_file():
@@ -95,11 +102,8 @@ def check_pii_salt(raw_dir: Path, state: landing_folder.FolderState) -> None:
             "delete the folder and write the sample again.)"
         )
     raise SetupError(
-        "NPS_PII_SALT is not set. Emails and names are stored only as salted hashes, so real data "
-        "needs a secret salt: set one (e.g. `export NPS_PII_SALT=$(openssl rand -hex 16)`) and "
-        "keep it for every build so the hashes stay joinable. Only sample data (a landing folder "
-        f"holding nothing but the files nps-generate wrote, as its {SAMPLE_MARKER} file lists "
-        f"them) builds without one. Landing folder: {raw_dir}.{unproven}"
+        settings.PII_SALT_MISSING.format(marker=SAMPLE_MARKER)
+        + f" Landing folder: {raw_dir}.{unproven}"
     )
 
 
@@ -107,8 +111,8 @@ def resolve_landing(args: argparse.Namespace, project_dir: Path) -> tuple[Path, 
     """The landing folder to build and whether to write sample data into it first. Stops
     (SetupError, LandingFolderError) when writing sample data there could destroy files, or when
     there is nothing to build; nothing has been written yet."""
-    named = args.raw_dir or os.environ.get("NPS_RAW_DIR") or None
-    raw_dir = Path(named) if named else project_dir / DEFAULT_RAW_DIR
+    named = args.raw_dir or settings.env(settings.RAW_DIR_ENV)
+    raw_dir = Path(named) if named else project_dir / settings.DEFAULT_RAW_DIR
     state = landing_folder.inspect(raw_dir)
     if args.sample:
         landing_folder.check_sample_target(raw_dir)
@@ -144,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     try:
         project_dir = dbt.find_project_dir()
-        duckdb_path = Path(os.environ.get("NPS_DUCKDB_PATH") or DEFAULT_DUCKDB_PATH)
+        duckdb_path = Path(settings.env(settings.DUCKDB_PATH_ENV, settings.DEFAULT_DUCKDB_PATH))
         if not duckdb_path.is_absolute():
             duckdb_path = project_dir / duckdb_path
         # The DuckDB file, or the PostgreSQL database (NPS_TARGET=postgres) after it answered.
@@ -183,9 +187,9 @@ def main(argv: list[str] | None = None) -> int:
                 command,
                 project_dir,
                 env={
-                    "NPS_RAW_DIR": warehouse.absolute_folder(raw_dir),
-                    "NPS_DUCKDB_PATH": str(duckdb_path),
-                    "NPS_TARGET": engines.target(),
+                    settings.RAW_DIR_ENV: warehouse.absolute_folder(raw_dir),
+                    settings.DUCKDB_PATH_ENV: str(duckdb_path),
+                    settings.TARGET_ENV: engines.target(),
                 },
             )
             for line in quality.warned_offenders(project_dir, target):

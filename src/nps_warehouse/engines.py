@@ -7,15 +7,16 @@ from __future__ import annotations
 
 import os
 
+from nps_warehouse import settings
 from nps_warehouse.warehouse import WarehouseError
 
 TARGETS = ("duckdb", "postgres")
-PG_SETTINGS = ("NPS_PG_HOST", "NPS_PG_PORT", "NPS_PG_USER", "NPS_PG_PASSWORD", "NPS_PG_DBNAME")
+PG_SETTINGS = settings.PG_ENVS
 
 
 def target() -> str:
     """The profile target from NPS_TARGET (default duckdb); an unknown one stops here."""
-    name = (os.environ.get("NPS_TARGET") or "duckdb").strip()
+    name = settings.env(settings.TARGET_ENV, settings.DEFAULT_TARGET).strip()
     if name not in TARGETS:
         raise WarehouseError(
             f"NPS_TARGET={name!r} is not a target of this project: set NPS_TARGET to one of "
@@ -32,15 +33,15 @@ def pg_settings() -> dict[str, str | int]:
             f"NPS_TARGET=postgres needs {', '.join(PG_SETTINGS)}; not set: {', '.join(missing)}. "
             "For a throwaway local server, `make postgres-local` starts one and prints them."
         )
-    port = os.environ["NPS_PG_PORT"]
+    port = os.environ[settings.PG_PORT_ENV]
     if not port.isdigit():
         raise WarehouseError(f"NPS_PG_PORT={port!r} is not a port number: set it to e.g. 5432.")
     return {
-        "host": os.environ["NPS_PG_HOST"],
+        "host": os.environ[settings.PG_HOST_ENV],
         "port": int(port),
-        "user": os.environ["NPS_PG_USER"],
-        "password": os.environ["NPS_PG_PASSWORD"],
-        "dbname": os.environ["NPS_PG_DBNAME"],
+        "user": os.environ[settings.PG_USER_ENV],
+        "password": os.environ[settings.PG_PASSWORD_ENV],
+        "dbname": os.environ[settings.PG_DBNAME_ENV],
     }
 
 

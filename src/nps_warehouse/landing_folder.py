@@ -9,9 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nps_warehouse.contract import SAMPLE_MARKER
-
-# The project's own landing folder: the only one `make build` fills with sample data on its own.
-DEFAULT_RAW_DIR = "data/raw"
+from nps_warehouse.settings import DEFAULT_RAW_DIR
 
 MARKER_TEXT = (
     "Synthetic sample data written by nps-generate ({data_set}): no real people.\n"

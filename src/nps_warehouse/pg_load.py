@@ -22,13 +22,13 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from nps_warehouse import landing_folder, quality
+from nps_warehouse import landing_folder, quality, settings
 from nps_warehouse.contract import LANDING_CONTRACT
 
 SCHEMA = "landing"
 BATCH_ROWS = 50_000
 # DuckDB's CSV options of the dbt reader (macros/landing.sql, landing_csv_options).
-CSV_OPTIONS = "all_varchar = true, delim = ',', quote = '\"', escape = '\"', strict_mode = true"
+CSV_OPTIONS = settings.CSV_OPTIONS
 
 
 class LoadError(RuntimeError):
@@ -232,7 +232,9 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m nps_warehouse.pg_load",
         description="Load a landing folder into the landing schema of the postgres target.",
     )
-    parser.add_argument("--raw-dir", default=os.environ.get("NPS_RAW_DIR") or "data/raw")
+    parser.add_argument(
+        "--raw-dir", default=settings.env(settings.RAW_DIR_ENV, settings.DEFAULT_RAW_DIR)
+    )
     args = parser.parse_args(argv)
     try:
         with engines.pg_connect() as connection:

@@ -25,6 +25,8 @@ import sys
 import time
 from pathlib import Path
 
+from nps_warehouse import settings as shared_settings
+
 DEFAULT_PORT = 5433
 SERVER_USER = "postgres"  # the OS user that runs initdb and pg_ctl when we are root
 PROJECT_USER = "nps"
@@ -94,12 +96,12 @@ def is_running(data_dir: Path) -> bool:
 def exports(config: dict) -> dict[str, str]:
     """The environment of the postgres target for this server."""
     return {
-        "NPS_TARGET": "postgres",
-        "NPS_PG_HOST": "127.0.0.1",
-        "NPS_PG_PORT": str(config["port"]),
-        "NPS_PG_USER": PROJECT_USER,
-        "NPS_PG_PASSWORD": config["password"],
-        "NPS_PG_DBNAME": PROJECT_DB,
+        shared_settings.TARGET_ENV: "postgres",
+        shared_settings.PG_HOST_ENV: "127.0.0.1",
+        shared_settings.PG_PORT_ENV: str(config["port"]),
+        shared_settings.PG_USER_ENV: PROJECT_USER,
+        shared_settings.PG_PASSWORD_ENV: config["password"],
+        shared_settings.PG_DBNAME_ENV: PROJECT_DB,
     }
 
 
@@ -246,7 +248,7 @@ def main(argv: list[str] | None = None) -> int:
         description="A throwaway PostgreSQL on 127.0.0.1 for the postgres target.",
     )
     parser.add_argument("action", choices=["start", "stop", "env"])
-    parser.add_argument("--data-dir", default="data/postgres", type=Path)
+    parser.add_argument("--data-dir", default=shared_settings.DEFAULT_PG_DATA_DIR, type=Path)
     parser.add_argument("--port", type=int, default=None, help=f"default {DEFAULT_PORT} or free")
     args = parser.parse_args(argv)
     try:

@@ -22,9 +22,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from nps_warehouse import warehouse
+from nps_warehouse import settings, warehouse
 
-DEFAULT_PUBLISH_PATH = "data/published/nps_marts.duckdb"
+DEFAULT_PUBLISH_PATH = settings.DEFAULT_PUBLISH_PATH
 PUBLISHER = "nps-warehouse"
 FORMAT_VERSION = 1
 SCHEMA = "marts"
@@ -56,7 +56,7 @@ class Publication:
 def publish_path(project_dir: Path) -> Path:
     """NPS_PUBLISH_PATH, or data/published/nps_marts.duckdb; relative paths are taken from the
     project folder, like the warehouse's."""
-    path = Path(os.environ.get("NPS_PUBLISH_PATH") or DEFAULT_PUBLISH_PATH)
+    path = Path(settings.env(settings.PUBLISH_PATH_ENV, DEFAULT_PUBLISH_PATH))
     return path if path.is_absolute() else project_dir / path
 
 
@@ -69,7 +69,7 @@ def check_target(path: Path, warehouse_path: Path) -> Publication | None:
     path, not the warehouse, and either free or a previous publication (never anything else).
     Returns the previous publication, if any."""
     try:
-        warehouse.check_path(path, "NPS_PUBLISH_PATH", DEFAULT_PUBLISH_PATH)
+        warehouse.check_path(path, settings.PUBLISH_PATH_ENV, DEFAULT_PUBLISH_PATH)
     except warehouse.WarehouseError as error:
         raise PublishError(str(error)) from None
     if os.path.abspath(path) == os.path.abspath(warehouse_path) or (

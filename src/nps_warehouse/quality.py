@@ -25,17 +25,14 @@ from pathlib import Path
 import duckdb
 import yaml
 
-from nps_warehouse import data_docs
+from nps_warehouse import data_docs, settings
 from nps_warehouse.contract import LANDING_CONTRACT
 
-CONFIG_FILE = "quality.yml"
+CONFIG_FILE = settings.DEFAULT_QUALITY_CONFIG
 ID_COLUMNS = {entity: columns[0] for entity, columns in LANDING_CONTRACT.items()}
 # Values arrive stripped (read_batches), so the patterns need no \s*: without it pandas runs them
 # in pyarrow's RE2, vectorised, instead of Python's re one value at a time.
-TIMESTAMP = (
-    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?"
-    r"(Z|[+-][0-9]{2}(:?[0-9]{2})?)?)?$"
-)
+TIMESTAMP = settings.TIMESTAMP_PATTERN
 REQUIRED_TIMESTAMPS = {
     "survey_invitations": ["sent_at"],
     "survey_responses": ["responded_at"],
@@ -53,7 +50,7 @@ VALUE_COLUMNS = {
 }  # fmt: skip
 SCORE = r"^[+]?0*([0-9]|10)$"
 AMOUNT = r"^[+]?([0-9]+([.][0-9]*)?|[.][0-9]+)$"
-CSV_OPTIONS = "all_varchar = true, delim = ',', quote = '\"', escape = '\"', strict_mode = true"
+CSV_OPTIONS = settings.CSV_OPTIONS
 REJECTS = "store_rejects = true, rejects_table = 'nps_rejects', rejects_scan = 'nps_scans'"
 # The characters trimmed around every landing value and header name: Unicode's White_Space (tab,
 # line breaks, no-break spaces, U+2000-U+200A, ideographic space, ...) plus the zero-width space
@@ -82,7 +79,7 @@ class Tally:
 
 
 def load_config(project_dir: Path) -> dict:
-    path = Path(os.environ.get("NPS_QUALITY_CONFIG") or project_dir / CONFIG_FILE)
+    path = Path(settings.env(settings.QUALITY_CONFIG_ENV) or project_dir / CONFIG_FILE)
     with open(path, encoding="utf-8") as handle:
         return yaml.safe_load(handle)
 
@@ -98,7 +95,7 @@ def gx_context(project_dir: Path):
     quiet_gx()
     import great_expectations as gx
 
-    root = Path(os.environ.get("NPS_GX_ROOT") or project_dir)
+    root = Path(settings.env(settings.GX_ROOT_ENV) or project_dir)
     config_file = root / "gx" / "great_expectations.yml"
     committed = config_file.read_text(encoding="utf-8") if config_file.is_file() else None
     context = gx.get_context(mode="file", project_root_dir=str(root))

@@ -21,9 +21,9 @@ import plotly.graph_objects as go
 import plotly.offline
 from plotly.subplots import make_subplots
 
-from nps_warehouse import dbt, publish
+from nps_warehouse import dbt, publish, settings
 
-DEFAULT_REPORT_PATH = "data/report/index.html"
+DEFAULT_REPORT_PATH = settings.DEFAULT_REPORT_PATH
 CATEGORY_COLOURS = {"detractor": "#d62728", "passive": "#bcbd22", "promoter": "#2ca02c"}
 CONFIG = {"displaylogo": False, "responsive": True, "toImageButtonOptions": {"format": "png"}}
 BUCKET_LABELS = {
@@ -43,7 +43,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--publication",
         default=None,
-        help="the published marts (default: $NPS_PUBLISH_PATH or data/published/nps_marts.duckdb)",
+        help="the published marts "
+        f"(default: ${settings.PUBLISH_PATH_ENV} or {settings.DEFAULT_PUBLISH_PATH})",
     )
     parser.add_argument(
         "--out", default=None, help=f"the HTML file to write (default: {DEFAULT_REPORT_PATH})"

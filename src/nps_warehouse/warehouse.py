@@ -8,10 +8,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from nps_warehouse import landing_folder
+from nps_warehouse import landing_folder, settings
+from nps_warehouse.settings import SAMPLE_SALT
 
-# The public salt of sample data; macros/parsing.sql (pii_salt) uses the same.
-SAMPLE_SALT = "nps-sample-data"
 # DuckDB names the database after the file; these names are DuckDB's own catalogs.
 RESERVED_NAMES = ("main", "system", "temp")
 DATA_SET_TABLE = "audit.warehouse_data_set"
@@ -22,7 +21,9 @@ class WarehouseError(RuntimeError):
 
 
 def check_path(
-    path: Path, setting: str = "NPS_DUCKDB_PATH", example: str = "data/warehouse/nps.duckdb"
+    path: Path,
+    setting: str = settings.DUCKDB_PATH_ENV,
+    example: str = settings.DEFAULT_DUCKDB_PATH,
 ) -> None:
     """Refuses a DuckDB file path DuckDB or dbt-duckdb cannot use, and creates its folder.
     `setting` names where the path came from (the warehouse's NPS_DUCKDB_PATH, the publication's
@@ -106,7 +107,7 @@ def current_data_set(raw_dir: Path) -> DataSet | None:
     """The data set a build of `raw_dir` makes; None when it cannot build (no salt, not sample)."""
     state = landing_folder.inspect(raw_dir)
     sample = state.data_set if state.kind == "sample" else None
-    salt = os.environ.get("NPS_PII_SALT") or (SAMPLE_SALT if sample is not None else None)
+    salt = settings.env(settings.PII_SALT_ENV) or (SAMPLE_SALT if sample is not None else None)
     if salt is None:
         return None
     return DataSet(absolute_folder(raw_dir), salt_fingerprint(salt), sample)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
+import re
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -113,3 +115,80 @@ def sample_build(sample_landing, tmp_path_factory) -> Build:
     build = run_build(sample_landing, tmp_path_factory.mktemp("build"))
     assert build.returncode == 0, build.output[-5000:]
     return build
+
+
+HEADER_ONLY = PROJECT_DIR / "tests" / "fixtures" / "landing_header_only"
+
+
+@pytest.fixture(scope="session")
+def project_dbt(tmp_path_factory):
+    """Runs dbt commands against the project with one environment and one target folder for
+    the whole session (so dbt parses the project once and reuses it): the header-only landing
+    fixture, a throwaway DuckDB file and a test salt; nothing is written into data/. Returns a
+    function taking dbt's arguments and returning the finished process and the target folder."""
+    work_dir = tmp_path_factory.mktemp("project_dbt")
+    env = {
+        **os.environ,
+        "NPS_RAW_DIR": str(HEADER_ONLY),
+        "NPS_DUCKDB_PATH": str(work_dir / "nps.duckdb"),
+        "DBT_TARGET_PATH": str(work_dir / "target"),
+        "DBT_LOG_PATH": str(work_dir / "logs"),
+        "NPS_PII_SALT": "pytest-salt",
+        "NPS_TARGET": "duckdb",
+    }
+
+    def run_dbt(*args: str) -> tuple[subprocess.CompletedProcess, Path]:
+        done = subprocess.run(
+            [str(Path(sys.executable).with_name("dbt")), *args, "--profiles-dir", "profiles"],
+            cwd=PROJECT_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=600,
+        )
+        return done, work_dir / "target"
+
+    return run_dbt
+
+
+# --------------------------------------------------------------------------------------
+# The `build` marker: every test that runs nps-build, or dbt commands that write a warehouse
+# (build, run, seed, snapshot), carries it, so `make test-fast` (-m "not build") leaves exactly
+# those out. Collection fails on such a test without the marker. A `dbt compile` of macros and
+# the dbt unit tests (their parents created empty, test_dbt_unit_tests.py) stay in the fast tier.
+# --------------------------------------------------------------------------------------
+BUILDS = re.compile(
+    r"\brun_build\(|[\"'](build|run|seed|snapshot)[\"']|nps_warehouse\.cli|nps-build"
+)
+
+
+def _builds(function) -> bool:
+    """Whether a test or fixture function runs nps-build or a warehouse-writing dbt command,
+    read from its source."""
+    try:
+        source = inspect.getsource(function)
+    except (OSError, TypeError):
+        return False
+    return bool(BUILDS.search(source))
+
+
+def pytest_collection_modifyitems(config, items):
+    unmarked = []
+    for item in items:
+        if not isinstance(item, pytest.Function) or item.get_closest_marker("build"):
+            continue
+        fixtures = [
+            definition.func
+            for definitions in item._fixtureinfo.name2fixturedefs.values()
+            for definition in definitions
+        ]
+        if _builds(item.function) or any(_builds(function) for function in fixtures):
+            unmarked.append(item.nodeid)
+    if unmarked:
+        raise pytest.UsageError(
+            "These tests run a build (nps-build, run_build, or dbt build, run, seed or snapshot) "
+            "but have no "
+            "@pytest.mark.build marker, so `make test-fast` would run them:\n  "
+            + "\n  ".join(unmarked)
+        )

@@ -38,6 +38,7 @@ def test_there_are_analyses():
     assert ANALYSES
 
 
+@pytest.mark.build
 @pytest.mark.parametrize("analysis", ANALYSES, ids=lambda path: path.stem)
 def test_analysis_runs_and_answers(analysis, compiled_dir, sample_build):
     answer = sample_build.query((compiled_dir / analysis.name).read_text())

@@ -312,6 +312,7 @@ def case_of(row) -> int:
     return int(found.group(1))
 
 
+@pytest.mark.build
 def test_totals_add_up_and_nothing_is_lost(cases_build):
     build, written = cases_build
     counts = build.query("select * from audit.landing_row_counts").set_index("entity")
@@ -321,6 +322,7 @@ def test_totals_add_up_and_nothing_is_lost(cases_build):
         assert row.raw_rows == row.staged_rows + row.superseded_rows + row.quarantined_rows, entity
 
 
+@pytest.mark.build
 @pytest.mark.parametrize("number", range(len(CASES)), ids=[case.name for case in CASES])
 def test_case_outcome(cases_build, number):
     build, _ = cases_build
@@ -353,6 +355,7 @@ def test_case_outcome(cases_build, number):
     assert own_problems == case.value_problems
 
 
+@pytest.mark.build
 def test_superseded_versions_are_counted_once(cases_build):
     build, _ = cases_build
     statuses = build.query(
@@ -401,6 +404,7 @@ STOPPING = {
 }
 
 
+@pytest.mark.build
 @pytest.mark.parametrize("name", list(STOPPING))
 def test_unreadable_files_stop_with_an_actionable_message(tmp_path, name):
     content, messages = STOPPING[name]
@@ -417,6 +421,7 @@ TOO_MANY_BAD = csv_text(
 ).encode()
 
 
+@pytest.mark.build
 def test_too_many_bad_rows_warn_by_default_and_stop_when_configured(tmp_path):
     """Over max_bad_share the shipped config warns and quarantines every row (a landing folder
     with bad rows builds); severity error stops before dbt with the counts."""

@@ -14,6 +14,9 @@ from conftest import PROJECT_DIR
 
 from nps_warehouse import bench
 
+# Every test here runs or reads a whole build (end to end); `make test-fast` leaves them out.
+pytestmark = pytest.mark.build
+
 QUARANTINE_COLUMNS = "entity, raw_id, reason, raw_values, source_file_name, source_row_number"
 
 

@@ -11,6 +11,9 @@ from conftest import run_build
 
 from nps_warehouse import quality
 
+# Every test here runs or reads a whole build (end to end); `make test-fast` leaves them out.
+pytestmark = pytest.mark.build
+
 DIMENSIONS = ["month", "survey_type", "respondent_role", "region", "plan", "industry"]
 MEASURES = [
     "responses",

@@ -6,6 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+# Every test here runs or reads a whole build (end to end); `make test-fast` leaves them out.
+pytestmark = pytest.mark.build
+
 BUCKETS = ["under_8h", "8h_to_24h", "24h_to_72h", "72h_or_more"]
 
 

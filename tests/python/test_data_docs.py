@@ -58,6 +58,7 @@ def offline_site(sample_build, tmp_path_factory) -> Path:
     return site
 
 
+@pytest.mark.build
 def test_the_build_points_gx_pages_at_the_vendored_copies(sample_build):
     """GX renders its pages with styles and scripts from public hosts; after nps-build the index
     loads the project's copies instead (more than ten of them), and nothing from the network."""
@@ -67,6 +68,7 @@ def test_the_build_points_gx_pages_at_the_vendored_copies(sample_build):
     assert len([url for url in loads if "static/vendor/" in url]) > 10
 
 
+@pytest.mark.build
 def test_every_page_loads_only_files_of_the_site(offline_site):
     pages = list(offline_site.rglob("*.html"))
     assert len(pages) > 10 and (offline_site / "index.html") in pages
@@ -79,6 +81,7 @@ def test_every_page_loads_only_files_of_the_site(offline_site):
     assert data_docs.GX_WEB_ASSETS not in stylesheet
 
 
+@pytest.mark.build
 def test_no_cdn_only_attributes_are_left(offline_site):
     """Subresource integrity and crossorigin belong to the CDN copies; on file:// a crossorigin
     request is refused, so the page would lose jQuery and Bootstrap again."""
@@ -98,6 +101,7 @@ def test_every_shipped_asset_has_its_licence():
         assert (data_docs.ASSETS / path).is_file(), path
 
 
+@pytest.mark.build
 def test_running_it_again_changes_nothing(offline_site, tmp_path):
     again = tmp_path / "again"
     shutil.copytree(offline_site, again)
@@ -106,5 +110,6 @@ def test_running_it_again_changes_nothing(offline_site, tmp_path):
         assert (again / page.relative_to(offline_site)).read_text() == page.read_text()
 
 
+@pytest.mark.build
 def test_nps_build_writes_offline_data_docs(sample_build):
     assert missing_or_remote(site_of(sample_build)) == []

@@ -14,8 +14,12 @@ import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pytest
 import yaml
 from conftest import PROJECT_DIR
+
+# Every test here runs or reads a whole build (end to end); `make test-fast` leaves them out.
+pytestmark = pytest.mark.build
 
 PACKAGE = "nps_warehouse"
 README = PROJECT_DIR / "README.md"

@@ -25,6 +25,9 @@ from conftest import run_build
 from nps_warehouse import pg_local
 from nps_warehouse.generate import generate
 
+# Every test here runs or reads a whole build (end to end); `make test-fast` leaves them out.
+pytestmark = pytest.mark.build
+
 psycopg = pytest.importorskip("psycopg", reason="`make engines` installs the postgres extra")
 
 COMPARED = ["audit.quarantine_rows", "audit.landing_row_counts"]

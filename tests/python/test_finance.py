@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import pytest
 
+# Every test here runs or reads a whole build (end to end); `make test-fast` leaves them out.
+pytestmark = pytest.mark.build
+
 
 @pytest.fixture(scope="module")
 def categories(sample_build):

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
 from conftest import PROJECT_DIR, run_build
+
+# Every test here runs or reads a whole build (end to end); `make test-fast` leaves them out.
+pytestmark = pytest.mark.build
 
 HEADER_ONLY = PROJECT_DIR / "tests" / "fixtures" / "landing_header_only"
 

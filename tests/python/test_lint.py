@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from conftest import PROJECT_DIR
 
 
@@ -20,6 +21,7 @@ def run(*command: str, env: dict[str, str] | None = None) -> subprocess.Complete
     )
 
 
+@pytest.mark.lint
 def test_sqlfluff_lint_is_clean(tmp_path):
     result = run(
         sys.executable, "-m", "sqlfluff", "lint", "models", "tests/dbt/singular", "analyses",

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import duckdb
+import pytest
 from conftest import PROJECT_DIR, run_build
 
 from nps_warehouse.contract import SAMPLE_MARKER
@@ -50,6 +51,7 @@ def past_staging_relations(build):
     return relations
 
 
+@pytest.mark.build
 def test_no_email_or_contact_name_past_staging(sample_build):
     names = sorted(
         {
@@ -83,6 +85,7 @@ def test_no_email_or_contact_name_past_staging(sample_build):
     assert found == []
 
 
+@pytest.mark.build
 def test_the_scan_would_see_an_email_and_a_name(sample_build):
     """The patterns above do match personal data as it arrives (the scan can fail)."""
     frame = landing_contacts(sample_build.raw_dir)[0].dropna()
@@ -94,6 +97,7 @@ def test_the_scan_would_see_an_email_and_a_name(sample_build):
         assert connection.execute(f"select contains('Hi {name}!', '{name}')").fetchone()[0]
 
 
+@pytest.mark.build
 def test_sample_data_is_hashed_with_the_public_sample_salt(sample_build):
     assert (sample_build.raw_dir / SAMPLE_MARKER).is_file()
     frame = landing_contacts(sample_build.raw_dir)[0].dropna()
@@ -106,6 +110,7 @@ def test_sample_data_is_hashed_with_the_public_sample_salt(sample_build):
     assert hashes == [expected]
 
 
+@pytest.mark.build
 def test_real_data_without_a_salt_stops_with_what_to_do(tmp_path):
     """Unset, the salt stops a build of anything but sample data, before any check runs."""
     raw = tmp_path / "raw"

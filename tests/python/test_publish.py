@@ -170,6 +170,7 @@ def scenario(tmp_path_factory) -> Scenario:
     )
 
 
+@pytest.mark.build
 def test_builds_publish_and_a_failed_build_publishes_nothing(scenario):
     first, second, failed, third = scenario.builds
     for build in (first, second, third):
@@ -207,6 +208,7 @@ def assert_complete(reads: list[dict], expected_tables: set[str]) -> dict[int, t
     return seen
 
 
+@pytest.mark.build
 def test_readers_see_only_complete_consistent_publications(scenario):
     seen = assert_complete(scenario.loop_reads, scenario.expected_tables)
     assert set(seen) == {1, 2, 3}
@@ -220,6 +222,7 @@ def test_readers_see_only_complete_consistent_publications(scenario):
     }
 
 
+@pytest.mark.build
 def test_a_reader_holding_the_publication_open_does_not_stop_a_build(scenario):
     """The holder opened the first publication before the later builds and kept reading it
     through them: every build ran to its end (two published), and the holder read the first
@@ -230,6 +233,7 @@ def test_a_reader_holding_the_publication_open_does_not_stop_a_build(scenario):
     assert [build.returncode for build in scenario.builds] == [0, 0, 1, 0]
 
 
+@pytest.mark.build
 def test_only_the_marts_are_published_read_only_without_personal_data(scenario):
     last = scenario.builds[-1]
     path = last.publish_path
@@ -268,6 +272,7 @@ def test_only_the_marts_are_published_read_only_without_personal_data(scenario):
             assert not {value for row in rows for value in row} & set(hashes)
 
 
+@pytest.mark.build
 @pytest.mark.parametrize("kind", ["text file", "user duckdb", "folder", "warehouse", "main.duckdb"])
 def test_publishing_never_replaces_what_is_not_a_publication(tmp_path, kind):
     """Stopped before anything runs, the thing at NPS_PUBLISH_PATH untouched."""

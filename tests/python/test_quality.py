@@ -21,6 +21,7 @@ from nps_warehouse import quality
 from nps_warehouse.contract import LANDING_CONTRACT
 
 
+@pytest.mark.build
 def test_build_runs_both_checkpoints_and_writes_data_docs(sample_build):
     output = sample_build.output
     assert output.index("Landing checks (Great Expectations)") < output.index("Running with dbt")
@@ -165,6 +166,7 @@ def test_marts_suite_names_every_broken_range(tmp_path, monkeypatch):
     assert "marts.mart_arr_at_risk: expect_column_pair_values_a_to_be_greater_than_b" in message
 
 
+@pytest.mark.build
 def test_freshness_volume_and_cadence_tests_warn_with_the_offenders(sample_build, tmp_path):
     """On the sample they pass (see test_build); with strict settings each one warns, naming
     what is late, the odd days or the contacts, and the build still succeeds (warn level)."""
@@ -227,6 +229,7 @@ def source_freshness(build, work_dir: Path, *args: str) -> tuple[subprocess.Comp
     return completed, {result["unique_id"].split(".")[-1]: result for result in results}
 
 
+@pytest.mark.build
 def test_source_freshness_is_measured_against_as_of_not_the_clock(sample_build, tmp_path):
     """Against the build's as_of the sample is fresh, whatever today's date; a later as_of makes
     the daily entities (warn_after 7 or 14 days) stale and leaves the CRM (90 days) fresh."""
@@ -252,6 +255,7 @@ def test_source_freshness_is_measured_against_as_of_not_the_clock(sample_build, 
     }
 
 
+@pytest.mark.build
 def test_source_freshness_before_any_build_says_what_to_do(sample_build, tmp_path):
     completed, _ = source_freshness(sample_build, tmp_path / "unbuilt")
     assert completed.returncode != 0

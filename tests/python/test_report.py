@@ -74,6 +74,7 @@ class _Loads(HTMLParser):
             self.urls.append(f"<link {attrs}>")
 
 
+@pytest.mark.build
 def test_the_report_is_one_file_that_loads_nothing(rendered):
     out, as_of = rendered
     text = out.read_text(encoding="utf-8")
@@ -86,6 +87,7 @@ def test_the_report_is_one_file_that_loads_nothing(rendered):
     assert [f'data-chart="{key}"' in text for key in CHARTS] == [True] * len(CHARTS)
 
 
+@pytest.mark.build
 def test_the_report_in_chromium(rendered, tmp_path):
     out, as_of = rendered
     try:

@@ -16,6 +16,9 @@ from conftest import PROJECT_DIR, adopt_warehouse, run_build
 
 from nps_warehouse.warehouse import SAMPLE_SALT
 
+# Every test here runs or reads a whole build (end to end); `make test-fast` leaves them out.
+pytestmark = pytest.mark.build
+
 REPEATED = 50
 
 

@@ -156,6 +156,7 @@ def test_generate_writes_into_new_empty_and_its_own_sample_folders(tmp_path):
     assert (state.kind, state.data_set) == ("sample", "seed 4, scale 0.2")
 
 
+@pytest.mark.build
 def test_nps_build_sample_refuses_a_user_folder(tmp_path):
     raw = user_landing(tmp_path, without=None)
     before = snapshot_files(raw)
@@ -166,6 +167,7 @@ def test_nps_build_sample_refuses_a_user_folder(tmp_path):
     assert not (tmp_path / "build" / "nps.duckdb").exists()
 
 
+@pytest.mark.build
 def test_a_named_landing_folder_that_does_not_exist_stops_at_once(tmp_path):
     """The reported case: a typo in NPS_RAW_DIR made `make build` generate and publish sample
     data. Now one message, nothing written, no warehouse."""
@@ -185,6 +187,7 @@ def test_a_named_landing_folder_that_does_not_exist_stops_at_once(tmp_path):
     assert not typo.exists()
 
 
+@pytest.mark.build
 def test_a_named_empty_folder_is_not_filled_with_sample_data(tmp_path):
     raw = tmp_path / "exports"
     raw.mkdir()
@@ -194,6 +197,7 @@ def test_a_named_empty_folder_is_not_filled_with_sample_data(tmp_path):
     assert list(raw.iterdir()) == []
 
 
+@pytest.mark.build
 def test_sample_files_with_a_user_file_added_need_the_salt(tmp_path):
     """The marker no longer exempts a folder from NPS_PII_SALT once it holds other files: not in
     nps-build, not in dbt alone."""
@@ -232,6 +236,7 @@ def small_sample_build(tmp_path_factory):
     return build
 
 
+@pytest.mark.build
 def test_the_summary_of_sample_data_says_so_in_its_first_line(small_sample_build, tmp_path):
     summary = small_sample_build.output[small_sample_build.output.index("NPS warehouse summary") :]
     assert summary.splitlines()[0].startswith(
@@ -245,6 +250,7 @@ def test_the_summary_of_sample_data_says_so_in_its_first_line(small_sample_build
     assert only.stdout.splitlines()[0].startswith("NPS warehouse summary — SAMPLE DATA")
 
 
+@pytest.mark.build
 def test_a_summary_of_other_data_does_not_say_sample(tmp_path):
     build = run_build(HEADER_ONLY, tmp_path / "build")
     assert build.returncode == 0, build.output[-3000:]
@@ -259,6 +265,7 @@ def audit_state(build) -> tuple:
     )
 
 
+@pytest.mark.build
 def test_another_landing_folder_into_the_same_warehouse_is_refused(small_sample_build, tmp_path):
     """The reported case: building folder B into the warehouse of folder A listed every response
     of A as disappeared. Now both nps-build and dbt alone stop, and the audit is unchanged."""
@@ -294,6 +301,7 @@ def test_another_landing_folder_into_the_same_warehouse_is_refused(small_sample_
     assert audit_state(small_sample_build) == before
 
 
+@pytest.mark.build
 def test_a_relative_landing_folder_is_the_same_data_set(small_sample_build):
     """dbt alone with a relative NPS_RAW_DIR (read from the project folder) builds into the
     warehouse nps-build made from the same folder by its absolute path."""
@@ -315,6 +323,7 @@ def test_a_relative_landing_folder_is_the_same_data_set(small_sample_build):
 # --------------------------------------------------------------------------------------
 
 
+@pytest.mark.build
 @pytest.mark.parametrize(
     "value", ["2026-06-31", "2026-02-29", "2026-13-01", "2026-06-30T24:00", "last tuesday"]
 )
@@ -340,6 +349,7 @@ def test_dbt_alone_explains_an_as_of_that_is_not_on_the_calendar(tmp_path):
     assert_one_message(completed.stdout, "The as_of var '2026-06-31' is not an ISO-8601 date")
 
 
+@pytest.mark.build
 @pytest.mark.parametrize(
     "name", ["main.duckdb", "MAIN.duckdb", "system.duckdb", "temp.duckdb", "o'brien.duckdb"]
 )
@@ -352,6 +362,7 @@ def test_warehouse_names_duckdb_cannot_use_are_refused_up_front(tmp_path, name):
     assert not path.exists()
 
 
+@pytest.mark.build
 def test_dbt_alone_refuses_main_duckdb_with_one_message(tmp_path):
     completed = run(
         [DBT, "seed", "--select", "fx_rates", "--profiles-dir", "profiles"],
@@ -361,6 +372,7 @@ def test_dbt_alone_refuses_main_duckdb_with_one_message(tmp_path):
     assert_one_message(completed.stdout, "DuckDB names the database after the file ('main')")
 
 
+@pytest.mark.build
 def test_a_folder_or_an_impossible_parent_as_warehouse_is_refused(tmp_path):
     folder = tmp_path / "warehouse_dir"
     folder.mkdir()
@@ -377,6 +389,7 @@ def test_a_folder_or_an_impossible_parent_as_warehouse_is_refused(tmp_path):
     assert blocker.read_text() == "not a folder\n"
 
 
+@pytest.mark.build
 def test_dbt_alone_creates_the_warehouse_folder(tmp_path):
     """A fresh checkout has no data/warehouse/ (it is kept in git now) and NPS_DUCKDB_PATH may
     name a folder that does not exist yet: dbt alone creates it instead of a traceback."""
@@ -391,6 +404,7 @@ def test_dbt_alone_creates_the_warehouse_folder(tmp_path):
     assert path.is_file()
 
 
+@pytest.mark.build
 def test_dbt_from_the_project_root_finds_the_profile(tmp_path):
     """No --profiles-dir, and no ~/.dbt: the root profiles.yml (a link to profiles/) is used."""
     completed = run(
@@ -421,6 +435,7 @@ def locked_warehouse(tmp_path):
     holder.wait()
 
 
+@pytest.mark.build
 def test_a_locked_warehouse_stops_with_the_program_holding_it(tmp_path, locked_warehouse):
     path, pid = locked_warehouse
     build = run_build(HEADER_ONLY, tmp_path / "build", env={"NPS_DUCKDB_PATH": str(path)})

@@ -14,6 +14,9 @@ from pathlib import Path
 import pytest
 from conftest import PROJECT_DIR
 
+# Every test here runs or reads a whole build (end to end); `make test-fast` leaves them out.
+pytestmark = pytest.mark.build
+
 MF = Path(sys.executable).parent / "mf"
 SEGMENTS = ["survey_type", "respondent_role", "region", "plan", "industry"]
 # Every mf call here took 3–5 s on the project's 2-core machine (validate-configs included);

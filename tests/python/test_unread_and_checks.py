@@ -66,19 +66,19 @@ def dbt(work_dir: Path, raw_dir: Path, *args: str) -> subprocess.CompletedProces
 # --------------------------------------------------------------------------------------
 
 
-def compiled(tmp_path: Path, sql: str) -> str:
+def compiled(project_dbt, sql: str) -> str:
     """`sql` (with Jinja) compiled by dbt against this project."""
-    done = dbt(tmp_path, HEADER_ONLY, "compile", "-q", "--inline", sql)
+    done, _ = project_dbt("compile", "-q", "--inline", sql)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     return done.stdout.strip()
 
 
-def test_dbt_and_the_landing_check_trim_the_same_characters(tmp_path):
+def test_dbt_and_the_landing_check_trim_the_same_characters(project_dbt):
     """Every character of the Basic Multilingual Plane around 'x' and '7': dbt's trim_whitespace
     (DuckDB variant and the portable default) strips exactly what quality.strip_whitespace strips,
     and parse_integer reads a score wrapped in any of them as the landing check does."""
     expressions = compiled(
-        tmp_path,
+        project_dbt,
         "select {{ trim_whitespace('value') }} as trimmed, "
         "{{ default__trim_whitespace('value') }} as trimmed_default, "
         "{{ parse_integer('value') }} as parsed, "
@@ -99,8 +99,9 @@ def test_dbt_and_the_landing_check_trim_the_same_characters(tmp_path):
         "",
     ]
     with duckdb.connect() as connection:
-        connection.execute("create table values_to_trim (value varchar)")
-        connection.executemany("insert into values_to_trim values (?)", [[v] for v in values])
+        # one Arrow column in, in order (row-by-row inserts of 130,000 values take a minute)
+        arrow_values = pa.table({"value": pa.array(values, pa.string())})  # noqa: F841
+        connection.execute("create table values_to_trim as select value from arrow_values")
         rows = connection.sql(expressions).fetchall()
     expected_set = {chr(c) for c in quality.WHITESPACE_CODE_POINTS}
     for value, (trimmed, trimmed_default, parsed, cleaned) in zip(values, rows, strict=True):
@@ -231,6 +232,7 @@ def mixed_build(tmp_path_factory):
     )
 
 
+@pytest.mark.build
 def test_unread_files_are_named_by_both_sides_alike(mixed_build):
     build, _, _ = mixed_build
     by_side: dict[bool, set] = {True: set(), False: set()}
@@ -252,6 +254,7 @@ def test_unread_files_are_named_by_both_sides_alike(mixed_build):
     assert by_side[True] == by_side[False]  # dbt's log names the same files
 
 
+@pytest.mark.build
 def test_csv_gz_and_upper_case_csv_are_read_and_conserved(mixed_build):
     build, _, _ = mixed_build
     files = build.query(
@@ -276,6 +279,7 @@ def test_csv_gz_and_upper_case_csv_are_read_and_conserved(mixed_build):
     )
 
 
+@pytest.mark.build
 def test_whitespace_around_values_is_trimmed_by_dbt_and_the_landing_check(mixed_build):
     """A score in tabs or no-break spaces, an updated_at after a figure space and before CRLF, an
     id in a byte-order mark and an ideographic space: staged by dbt, accepted by the landing check."""
@@ -293,6 +297,7 @@ def test_whitespace_around_values_is_trimmed_by_dbt_and_the_landing_check(mixed_
     assert "fail 'updated_at parses'" not in build.output
 
 
+@pytest.mark.build
 def test_warnings_name_their_offenders(mixed_build):
     build, contact_id, _ = mixed_build
     output = build.output
@@ -337,6 +342,7 @@ SCORE_TWICE = (
 )
 
 
+@pytest.mark.build
 def test_two_columns_for_one_contract_name_stop_before_dbt(duplicate_headers, tmp_path):
     build = run_build(duplicate_headers, tmp_path / "build")
     assert build.returncode == 1
@@ -346,6 +352,7 @@ def test_two_columns_for_one_contract_name_stop_before_dbt(duplicate_headers, tm
     assert "Traceback" not in build.output
 
 
+@pytest.mark.build
 def test_two_columns_for_one_contract_name_stop_dbt_alone(duplicate_headers, tmp_path):
     done = dbt(
         tmp_path / "dbt",
@@ -376,6 +383,7 @@ def marts_columns(build) -> dict[str, dict[str, str]]:
     return tables
 
 
+@pytest.mark.build
 def test_every_marts_table_gets_expectations(sample_build):
     tables = marts_columns(sample_build)
     assert len(tables) >= 18
@@ -395,6 +403,7 @@ def pairs(expectations) -> set[tuple[str, str]]:
     }
 
 
+@pytest.mark.build
 def test_arr_at_risk_is_checked_on_the_finance_columns(sample_build):
     tables = marts_columns(sample_build)
     for table in ("mart_revenue_at_risk", "mart_revenue_at_risk_rollup"):
@@ -409,6 +418,7 @@ def test_arr_at_risk_is_checked_on_the_finance_columns(sample_build):
     )
 
 
+@pytest.mark.build
 def test_broken_finance_marts_fail_the_mart_checks(sample_build, tmp_path, monkeypatch):
     monkeypatch.setenv("NPS_GX_ROOT", str(tmp_path))
     copy = tmp_path / "nps.duckdb"

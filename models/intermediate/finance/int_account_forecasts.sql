@@ -4,7 +4,8 @@
     latest response of anyone, else 'unsurveyed'), the calibrated probabilities estimated as of D,
     and the vendor's flat rule. An account whose ARR could not be used (blank, or a value problem
     in audit.value_problems) keeps arr_usd null, so its amounts at risk are null, never 0. -#}
-{%- set horizons = [90, 180, 365] -%}
+{%- set horizons = var('churn_horizons_days') -%}
+{%- set decision_maker_days = var('forecast_decision_maker_days') -%}
 with
 
 forecast_dates as (
@@ -68,7 +69,7 @@ ranked_responses as (
         responses.responded_at,
         case
             when responses.respondent_role = 'decision_maker'
-                and responses.responded_at > {{ dbt.dateadd('day', -365, 'forecast_dates.as_of_at') }}
+                and responses.responded_at > {{ dbt.dateadd('day', -decision_maker_days, 'forecast_dates.as_of_at') }}
                 then 'decision_maker_365d'
             else 'latest_response'
         end as category_source,
@@ -77,7 +78,7 @@ ranked_responses as (
             order by
                 case
                     when responses.respondent_role = 'decision_maker'
-                        and responses.responded_at > {{ dbt.dateadd('day', -365, 'forecast_dates.as_of_at') }}
+                        and responses.responded_at > {{ dbt.dateadd('day', -decision_maker_days, 'forecast_dates.as_of_at') }}
                         then 0
                     else 1
                 end,

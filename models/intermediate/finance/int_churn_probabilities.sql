@@ -1,7 +1,7 @@
 {#- Churn probability by current category for each forecast date: the category's responses with a
     complete horizon before the date, smoothed with the Beta prior of the churn_rate_priors seed.
     'unsurveyed' has no responses, so its probability is the prior mean. -#}
-{%- set horizons = [90, 180, 365] -%}
+{%- set horizons = var('churn_horizons_days') -%}
 with
 
 outcomes as (

@@ -29,7 +29,7 @@ backtest_dates as (
         quarter_ends.is_build_as_of
     from quarter_ends
     cross join build_as_of
-    where {{ dbt.dateadd('day', 90, 'quarter_ends.as_of_at') }} <= build_as_of.as_of_at
+    where {{ dbt.dateadd('day', var('churn_horizons_days') | min, 'quarter_ends.as_of_at') }} <= build_as_of.as_of_at
 ),
 
 forecast_dates as (

@@ -3,7 +3,7 @@
     (right-censoring) and only for responses from accounts that had not churned yet. Nothing
     after D is read: a churn inside a complete horizon is before D by construction, and
     days_to_churn is kept only for churns up to D. -#}
-{%- set horizons = [90, 180, 365] -%}
+{%- set horizons = var('churn_horizons_days') -%}
 with
 
 responses as (

@@ -24,7 +24,7 @@ industry_scores as (
         min(build_as_of.as_of_at) as as_of_at
     from responses
     cross join build_as_of
-    where responses.responded_at > {{ dbt.dateadd('month', -12, 'build_as_of.as_of_at') }}
+    where responses.responded_at > {{ dbt.dateadd('month', -var('benchmark_window_months'), 'build_as_of.as_of_at') }}
     group by responses.industry, responses.survey_type
 ),
 
@@ -63,7 +63,7 @@ compared as (
             or scored.nps + scored.nps_moe_95 < benchmarks.benchmark_nps_low,
             false
         ) as is_gap_beyond_moe,
-        {{ dbt.dateadd('month', -12, 'scored.as_of_at') }} as window_start_at,
+        {{ dbt.dateadd('month', -var('benchmark_window_months'), 'scored.as_of_at') }} as window_start_at,
         scored.as_of_at
     from scored
     inner join benchmarks

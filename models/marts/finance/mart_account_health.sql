@@ -1,7 +1,10 @@
 {#- Health of every active account as of the build date: contact-level NPS, the decision-maker vs
     end-user gap, the 60-day trend, ticket load, open follow-ups, revenue coverage and a risk tier
     (the case expression in `tiered` below; its rule in words is the col_risk_tier doc block in
-    models/docs.md). -#}
+    models/docs.md; its numbers are the defaults of the account_health_* vars in dbt_project.yml). -#}
+{%- set trend_days = var('account_health_trend_days') -%}
+{%- set recent_days = var('account_health_recent_days') -%}
+{%- set lookback_days = var('account_health_lookback_days') -%}
 with
 
 accounts as (
@@ -49,7 +52,7 @@ build_as_of as (
     select as_of_at from {{ ref('int_build_as_of') }}
 ),
 
-{# Each contact counts once: its latest response in the 365 days to as_of. #}
+{# Each contact counts once: its latest response in the lookback (365 days) to as_of. #}
 contact_latest as (
     select
         responses.account_id,
@@ -62,7 +65,7 @@ contact_latest as (
         ) as response_rank
     from responses
     cross join build_as_of
-    where responses.responded_at > {{ dbt.dateadd('day', -365, 'build_as_of.as_of_at') }}
+    where responses.responded_at > {{ dbt.dateadd('day', -lookback_days, 'build_as_of.as_of_at') }}
 ),
 
 contact_nps as (
@@ -82,10 +85,10 @@ contact_nps as (
     group by account_id
 ),
 
-{%- set in_last_60d = "responses.responded_at > " ~ dbt.dateadd('day', -60, 'build_as_of.as_of_at') -%}
-{%- set in_previous_60d = "responses.responded_at <= " ~ dbt.dateadd('day', -60, 'build_as_of.as_of_at')
-    ~ " and responses.responded_at > " ~ dbt.dateadd('day', -120, 'build_as_of.as_of_at') -%}
-{%- set in_last_90d = "responses.responded_at > " ~ dbt.dateadd('day', -90, 'build_as_of.as_of_at') %}
+{%- set in_last_60d = "responses.responded_at > " ~ dbt.dateadd('day', -trend_days, 'build_as_of.as_of_at') -%}
+{%- set in_previous_60d = "responses.responded_at <= " ~ dbt.dateadd('day', -trend_days, 'build_as_of.as_of_at')
+    ~ " and responses.responded_at > " ~ dbt.dateadd('day', -2 * trend_days, 'build_as_of.as_of_at') -%}
+{%- set in_last_90d = "responses.responded_at > " ~ dbt.dateadd('day', -recent_days, 'build_as_of.as_of_at') %}
 
 response_windows as (
     select
@@ -107,7 +110,7 @@ response_windows as (
     group by responses.account_id
 ),
 
-{%- set in_last_90d_tickets = "tickets.created_at > " ~ dbt.dateadd('day', -90, 'build_as_of.as_of_at') %}
+{%- set in_last_90d_tickets = "tickets.created_at > " ~ dbt.dateadd('day', -recent_days, 'build_as_of.as_of_at') %}
 
 ticket_load as (
     select
@@ -176,8 +179,10 @@ tiered as (
         plan,
         industry,
         case
-            when account_nps < 0 or churn_risk_followups_90d > 0 then 'high'
-            when account_nps < 30 or sla_breached_tickets_90d >= 2 or unanswered_detractors_90d > 0
+            when account_nps < {{ var('account_health_high_nps_below') }} or churn_risk_followups_90d > 0 then 'high'
+            when account_nps < {{ var('account_health_medium_nps_below') }}
+                or sla_breached_tickets_90d >= {{ var('account_health_medium_sla_breaches') }}
+                or unanswered_detractors_90d > 0
                 then 'medium'
             when account_nps is null then 'unknown'
             else 'low'

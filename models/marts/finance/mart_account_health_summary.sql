@@ -54,7 +54,7 @@ summary as (
         weighted.kish_effective_n,
         case
             when weighted.kish_effective_n > 0
-                then 1.96 * sqrt(greatest(spread.weighted_variance, 0.0) / weighted.kish_effective_n)
+                then {{ z_95() }} * sqrt(greatest(spread.weighted_variance, 0.0) / weighted.kish_effective_n)
         end as arr_weighted_nps_moe_95,
         totals.as_of_at
     from totals

@@ -1,5 +1,5 @@
 {#- Churn after a response, by the score given and by category, as of the build date. -#}
-{%- set horizons = [90, 180, 365] -%}
+{%- set horizons = var('churn_horizons_days') -%}
 {#- The same measures for a score and for a category (a median cannot be rolled up from scores). -#}
 {%- set churn_measures -%}
     {%- for h in horizons %}

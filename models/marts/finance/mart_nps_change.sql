@@ -4,7 +4,7 @@
     its change is not shown. -#}
 {%- set periods = ['month', 'quarter'] -%}
 {%- set segments = ['survey_type', 'respondent_role', 'region', 'plan', 'industry'] -%}
-{%- set min_responses = var('nps_change_min_responses', 30) -%}
+{%- set min_responses = var('nps_change_min_responses') -%}
 {%- set previous_months = "case when adjusted.period_type = 'quarter' then -3 else -1 end" -%}
 with
 

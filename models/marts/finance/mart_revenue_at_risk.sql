@@ -1,5 +1,8 @@
 {#- Revenue at risk per active account as of the build date: calibrated and flat-rule forecasts
-    side by side, with the renewal date. -#}
+    side by side, with the renewal date. The renewal windows are the shortest and the longest
+    churn horizon (var churn_horizons_days). -#}
+{%- set shortest_horizon = var('churn_horizons_days') | min -%}
+{%- set longest_horizon = var('churn_horizons_days') | max -%}
 with
 
 forecasts as (
@@ -38,11 +41,11 @@ at_risk as (
         forecasts.flat_rule_arr_at_risk_365d,
         forecasts.potential_referral_arr,
         coalesce(
-            accounts.renewal_date <= cast({{ dbt.dateadd('day', 90, 'forecasts.as_of_at') }} as date),
+            accounts.renewal_date <= cast({{ dbt.dateadd('day', shortest_horizon, 'forecasts.as_of_at') }} as date),
             false
         ) as is_renewal_within_90d,
         coalesce(
-            accounts.renewal_date <= cast({{ dbt.dateadd('day', 365, 'forecasts.as_of_at') }} as date),
+            accounts.renewal_date <= cast({{ dbt.dateadd('day', longest_horizon, 'forecasts.as_of_at') }} as date),
             false
         ) as is_renewal_within_365d,
         accounts.renewal_date,

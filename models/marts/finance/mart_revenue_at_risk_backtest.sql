@@ -1,6 +1,6 @@
 {#- Both forecasts re-run as of each earlier quarter end D (int_account_forecasts reads nothing
     after D), set beside the ARR (at D) of the accounts that really churned within the horizon. -#}
-{%- set horizons = [90, 180, 365] -%}
+{%- set horizons = var('churn_horizons_days') -%}
 with
 
 forecasts as (

@@ -34,7 +34,7 @@ invited_contacts as (
         cast(count(*) as {{ dbt.type_bigint() }}) as invitations
     from invitations
     cross join build_as_of
-    where invitations.sent_at > {{ dbt.dateadd('day', -365, 'build_as_of.as_of_at') }}
+    where invitations.sent_at > {{ dbt.dateadd('day', -var('nonresponse_window_days'), 'build_as_of.as_of_at') }}
     group by invitations.contact_id, invitations.account_id
 ),
 
@@ -45,7 +45,7 @@ ticket_load as (
         {{ count_where('tickets.is_sla_breached') }} as sla_breached_tickets_365d
     from tickets
     cross join build_as_of
-    where tickets.created_at > {{ dbt.dateadd('day', -365, 'build_as_of.as_of_at') }}
+    where tickets.created_at > {{ dbt.dateadd('day', -var('nonresponse_window_days'), 'build_as_of.as_of_at') }}
     group by tickets.account_id
 ),
 

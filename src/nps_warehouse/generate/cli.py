@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 
-from nps_warehouse import landing_folder
+from nps_warehouse import landing_folder, settings
 from nps_warehouse.generate.core import generate
 from nps_warehouse.generate.vocabulary import FORMATS, MANIFEST_NAME
 
@@ -16,7 +15,11 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         prog="nps-generate", description="Write synthetic raw NPS landing files."
     )
-    parser.add_argument("--out", default=os.environ.get("NPS_RAW_DIR", "data/raw"))
+    parser.add_argument(
+        "--out",
+        default=settings.env(settings.RAW_DIR_ENV, settings.DEFAULT_RAW_DIR),
+        help=f"landing folder (default: ${settings.RAW_DIR_ENV} or {settings.DEFAULT_RAW_DIR})",
+    )
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--scale", type=float, default=1.0, help="1.0 = ~300 accounts")
     parser.add_argument("--end-date", default="2026-06-30", help="export date, YYYY-MM-DD")
