@@ -48,13 +48,13 @@ responses_with_history as (
         coalesce(account_windows.account_sla_breached_tickets, 0) as account_sla_breached_tickets,
         case
             when account_windows.account_tickets > 0
-                then cast(account_windows.account_sla_breached_tickets as double precision) / account_windows.account_tickets
+                then cast(account_windows.account_sla_breached_tickets as {{ type_double() }}) / account_windows.account_tickets
         end as account_sla_breach_share,
         case
             when account_windows.account_tickets > 0
-                then cast(account_windows.account_reopened_tickets as double precision) / account_windows.account_tickets
+                then cast(account_windows.account_reopened_tickets as {{ type_double() }}) / account_windows.account_tickets
         end as account_reopened_share,
-        cast(coalesce(account_windows.account_downtime_minutes, 0) as double precision)
+        cast(coalesce(account_windows.account_downtime_minutes, 0) as {{ type_double() }})
             as account_downtime_minutes,
         coalesce(account_windows.account_tickets_with_unusable_values, 0)
             as account_tickets_with_unusable_values,
@@ -66,7 +66,7 @@ responses_with_history as (
         tickets.resolution_calendar_minutes / 60.0 as trigger_ticket_resolution_hours,
         {{ hours_between('tickets.solved_at', 'responses.responded_at') }} as survey_lag_hours,
         responses.response_lag_calendar_minutes / 60.0 as response_lag_hours,
-        cast(tickets.downtime_minutes as double precision) as trigger_ticket_downtime_minutes,
+        cast(tickets.downtime_minutes as {{ type_double() }}) as trigger_ticket_downtime_minutes,
         tickets.ticket_id is not null as has_known_trigger_ticket,
         tickets.is_sla_breached as is_trigger_ticket_sla_breached,
         tickets.is_reopened as is_trigger_ticket_reopened,
