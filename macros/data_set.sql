@@ -217,7 +217,7 @@
     {%- do run_query("create schema if not exists " ~ relation.include(database=false, identifier=false)) -%}
     {%- do run_query("drop table if exists " ~ relation) -%}
     {%- do run_query(
-        "create table " ~ relation ~ " as select"
+        "create table " ~ relation ~ " " ~ table_format_clause() ~ " as select"
         ~ " cast(" ~ string_literal(current.landing_folder) ~ " as " ~ dbt.type_string() ~ ") as landing_folder,"
         ~ " cast(" ~ string_literal(current.salt_fingerprint) ~ " as " ~ dbt.type_string() ~ ") as salt_fingerprint,"
         ~ " cast(" ~ ("null" if current.sample_data_set is none else string_literal(current.sample_data_set)) ~ " as " ~ dbt.type_string() ~ ") as sample_data_set") -%}

@@ -26,3 +26,18 @@
 {% macro spark__unicode_char(code_point) %}
     {{ return(string_literal('%c' | format(code_point))) }}
 {% endmacro %}
+
+
+{% macro table_format_clause() %}
+    {#- The clause that makes a `create table` of the project's own (outside a materialization) a
+        Parquet table on Spark, whose default is Hive's text format; nothing elsewhere. -#}
+    {{ return(adapter.dispatch('table_format_clause', 'nps_warehouse')()) }}
+{% endmacro %}
+
+{% macro default__table_format_clause() %}
+    {{ return('') }}
+{% endmacro %}
+
+{% macro spark__table_format_clause() %}
+    {{ return('using parquet') }}
+{% endmacro %}

@@ -175,8 +175,8 @@ class SparkWarehouse:
     Timestamps (instants in Parquet) are read as UTC wall-clock times, as the other engines give
     them."""
 
-    def __init__(self, project_dir: Path) -> None:
-        self.folder = spark_dir(project_dir)
+    def __init__(self, project_dir: Path, folder: Path | None = None) -> None:
+        self.folder = folder or spark_dir(project_dir)
 
     def __str__(self) -> str:
         return f"the Spark warehouse in {self.folder}"
@@ -198,7 +198,9 @@ class SparkWarehouse:
         connection = duckdb.connect()
         connection.execute("set TimeZone = 'UTC'; set enable_progress_bar = false")
         for (schema, table), folder in self.table_folders().items():
-            source = f"read_parquet('{(folder / '*.parquet').as_posix().replace(chr(39), chr(39) * 2)}')"
+            source = (
+                f"read_parquet('{(folder / '*.parquet').as_posix().replace(chr(39), chr(39) * 2)}')"
+            )
             described = connection.sql(f"describe select * from {source}").fetchall()
             columns = [
                 f'cast(timezone(\'UTC\', "{name}") as timestamp) as "{name}"'
