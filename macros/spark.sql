@@ -89,3 +89,16 @@
         targets have no database (a schema is Spark's database). -#}
     {{ return(target.get('database')) }}
 {% endmacro %}
+
+
+{% macro spark__datediff(first_date, second_date, datepart) %}
+    {#- dbt's datediff on Spark, with hours, minutes and seconds counted as boundaries crossed (as
+        DuckDB and PostgreSQL count them: 10:00:59 to 10:01:00 is one minute); dbt-spark rounds
+        the elapsed seconds up instead. Other date parts are dbt-spark's own. -#}
+    {%- set seconds = {'second': 1, 'minute': 60, 'hour': 3600} -%}
+    {%- if datepart in seconds -%}
+    cast((unix_timestamp(date_trunc('{{ datepart }}', {{ second_date }})) - unix_timestamp(date_trunc('{{ datepart }}', {{ first_date }}))) / {{ seconds[datepart] }} as bigint)
+    {%- else -%}
+    {{ return(dbt_spark.spark__datediff(first_date, second_date, datepart)) }}
+    {%- endif -%}
+{% endmacro %}
