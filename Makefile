@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 # The optional engines beside DuckDB: pyproject extras, comma-separated (pinned in constraints.txt).
-ENGINES ?= postgres
+ENGINES ?= postgres,spark
 ENGINES_INSTALLED := $(VENV)/.engines-installed
 # NPS_RAW_DIR is left alone: nps-build tells a folder the user named (which it never fills with
 # sample data) from the default; the defaults of paths and settings live in

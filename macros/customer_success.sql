@@ -2,7 +2,7 @@
 
 {% macro hours_between(start_at, end_at) %}
     {#- Calendar hours from start_at to end_at (minute precision), as a double; null if either is null. -#}
-    cast({{ dbt.datediff(start_at, end_at, 'minute') }} as double precision) / 60
+    cast({{ dbt.datediff(start_at, end_at, 'minute') }} as {{ type_double() }}) / 60
 {% endmacro %}
 
 
@@ -10,7 +10,7 @@
     {#- True when the ;-separated, normalised tag list contains the tag exactly (no splitting needed:
         the list and the tag are both wrapped in separators, so 'price' does not match 'pricing'). -#}
     coalesce(
-        strpos({{ dbt.concat(["';'", tags, "';'"]) }}, {{ dbt.concat(["';'", tag, "';'"]) }}) > 0,
+        {{ dbt.position(dbt.concat(["';'", tag, "';'"]), dbt.concat(["';'", tags, "';'"])) }} > 0,
         false
     )
 {% endmacro %}
@@ -39,6 +39,11 @@
 
 {% macro postgres__contains_pattern(text, pattern) %}
     coalesce({{ byte_order(text) }} ~ {{ pattern }}, false)
+{% endmacro %}
+
+{% macro spark__contains_pattern(text, pattern) %}
+    {#- Java regular expressions; the seed's patterns use no syntax where they differ from RE2. -#}
+    coalesce({{ text }} rlike {{ pattern }}, false)
 {% endmacro %}
 
 

@@ -17,11 +17,8 @@
 {% macro landing_load_record() %}
     {#- On an engine a loader fills: (landing_folder, sample_data_set) of the last load, from
         landing.landing_load; none when nothing was loaded. -#}
-    {%- set found = run_query(
-        "select count(*) from information_schema.tables where table_schema = 'landing'"
-        ~ " and table_name = 'landing_load'") -%}
-    {%- if found.rows[0][0] == 0 -%}{{ return(none) }}{%- endif -%}
-    {%- set rows = run_query("select landing_folder, sample_data_set from " ~ api.Relation.create(database=target.database, schema='landing', identifier='landing_load')).rows -%}
+    {%- if adapter.get_relation(database=warehouse_database(), schema='landing', identifier='landing_load') is none -%}{{ return(none) }}{%- endif -%}
+    {%- set rows = run_query("select landing_folder, sample_data_set from " ~ api.Relation.create(database=warehouse_database(), schema='landing', identifier='landing_load')).rows -%}
     {{ return(rows[0] if rows | length > 0 else none) }}
 {% endmacro %}
 
@@ -44,6 +41,12 @@
 {% endmacro %}
 
 
+{% macro spark__landing_folder_of_build() %}
+    {#- Spark reads NPS_RAW_DIR itself; a URL (s3a://, abfss://, ...) is kept as written. -#}
+    {{ return(landing_dir() if '://' in landing_dir() else landing_folder_absolute()) }}
+{% endmacro %}
+
+
 {% macro warehouse_name() %}
     {#- The warehouse as a user names it in messages (dispatched): the DuckDB file, or the
         database and host. -#}
@@ -58,6 +61,11 @@
 
 {% macro duckdb__warehouse_name() %}
     {{ return(target.path) }}
+{% endmacro %}
+
+
+{% macro spark__warehouse_name() %}
+    {{ return(env_var('NPS_SPARK_DIR', 'data/spark') ~ " (Spark)") }}
 {% endmacro %}
 
 
@@ -78,6 +86,24 @@
     {{ return("either use a separate warehouse file (e.g. `export NPS_DUCKDB_PATH=data/warehouse/other.duckdb`),"
         ~ " or start fresh by deleting " ~ target.path ~ " (`make clean` deletes the default"
         ~ " data/warehouse/nps.duckdb), which drops its score-edit history.") }}
+{% endmacro %}
+
+
+{% macro spark__warehouse_fresh_start_advice() %}
+    {{ return("either use a separate Spark folder (e.g. `export NPS_SPARK_DIR=data/spark-other`),"
+        ~ " or start fresh by deleting " ~ env_var('NPS_SPARK_DIR', 'data/spark')
+        ~ " (its metastore_db and warehouse), which drops its score-edit history.") }}
+{% endmacro %}
+
+
+{% macro spark__landing_sample_data_set() %}
+    {#- Spark never lists a file whose name starts with '_' or '.', so it cannot read the
+        _SAMPLE_DATA marker: the proof is nps-build's (landing_folder.inspect, the same rule as
+        on DuckDB), passed as NPS_PROVEN_SAMPLE_DATA_SET for the folder it proved. Without it
+        (dbt run by hand) the folder counts as real data and needs NPS_PII_SALT. -#}
+    {%- set proven = env_var('NPS_PROVEN_SAMPLE_DATA_SET', '') -%}
+    {%- set proven_folder = env_var('NPS_PROVEN_SAMPLE_FOLDER', '') -%}
+    {{ return(proven if proven != '' and proven_folder == landing_folder_of_build() else none) }}
 {% endmacro %}
 
 
@@ -148,7 +174,7 @@
 
 
 {% macro warehouse_data_set_relation() %}
-    {{ return(api.Relation.create(database=target.database, schema='audit', identifier='warehouse_data_set')) }}
+    {{ return(api.Relation.create(database=warehouse_database(), schema='audit', identifier='warehouse_data_set')) }}
 {% endmacro %}
 
 
@@ -157,10 +183,8 @@
         with another salt, or of other sample data stops here, before anything is written. -#}
     {%- if execute -%}
     {%- set current = current_warehouse_data_set() -%}
-    {%- set found = run_query(
-        "select count(*) from information_schema.tables where table_catalog = current_database()"
-        ~ " and table_schema = 'audit' and table_name = 'warehouse_data_set'") -%}
-    {%- if current is not none and found.rows[0][0] > 0 -%}
+    {%- set found = adapter.get_relation(database=warehouse_database(), schema='audit', identifier='warehouse_data_set') -%}
+    {%- if current is not none and found is not none -%}
     {%- set rows = run_query("select landing_folder, salt_fingerprint, sample_data_set from " ~ warehouse_data_set_relation()).rows -%}
     {%- set recorded = rows[0] if rows | length > 0 else none -%}
     {%- if recorded is not none and (recorded[0] != current.landing_folder or recorded[1] != current.salt_fingerprint or recorded[2] != current.sample_data_set) -%}
@@ -188,14 +212,15 @@
     {%- set built = results | selectattr('status', 'equalto', 'success') | map(attribute='node') | selectattr('resource_type', 'in', ['model', 'snapshot']) | list -%}
     {%- set current = current_warehouse_data_set() -%}
     {%- if built | length > 0 and current is not none -%}
+    {#- One statement per call: Spark runs one at a time. -#}
     {%- set relation = warehouse_data_set_relation() -%}
-    create schema if not exists {{ relation.include(database=false, identifier=false) }};
-    drop table if exists {{ relation }};
-    create table {{ relation }} as
-    select
-        cast('{{ current.landing_folder | replace("'", "''") }}' as {{ dbt.type_string() }}) as landing_folder,
-        cast('{{ current.salt_fingerprint }}' as {{ dbt.type_string() }}) as salt_fingerprint,
-        cast({% if current.sample_data_set is none %}null{% else %}'{{ current.sample_data_set | replace("'", "''") }}'{% endif %} as {{ dbt.type_string() }}) as sample_data_set
+    {%- do run_query("create schema if not exists " ~ relation.include(database=false, identifier=false)) -%}
+    {%- do run_query("drop table if exists " ~ relation) -%}
+    {%- do run_query(
+        "create table " ~ relation ~ " " ~ table_format_clause() ~ " as select"
+        ~ " cast(" ~ string_literal(current.landing_folder) ~ " as " ~ dbt.type_string() ~ ") as landing_folder,"
+        ~ " cast(" ~ string_literal(current.salt_fingerprint) ~ " as " ~ dbt.type_string() ~ ") as salt_fingerprint,"
+        ~ " cast(" ~ ("null" if current.sample_data_set is none else string_literal(current.sample_data_set)) ~ " as " ~ dbt.type_string() ~ ") as sample_data_set") -%}
     {%- endif -%}
     {%- endif -%}
 {% endmacro %}

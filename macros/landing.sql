@@ -46,11 +46,8 @@
 {% macro landing_loaded_files(entity) %}
     {#- On an engine a loader fills: the loader's listing of the entity folder, as rows (name,
         unread_reason); a clear error when nothing was loaded yet. -#}
-    {%- set record = api.Relation.create(database=target.database, schema='landing', identifier='landing_files') -%}
-    {%- set found = run_query(
-        "select count(*) from information_schema.tables where table_schema = 'landing'"
-        ~ " and table_name = 'landing_files'") -%}
-    {%- if found.rows[0][0] == 0 -%}
+    {%- set record = api.Relation.create(database=warehouse_database(), schema='landing', identifier='landing_files') -%}
+    {%- if adapter.get_relation(database=warehouse_database(), schema='landing', identifier='landing_files') is none -%}
         {{ exceptions.raise_compiler_error(
             "The landing schema is empty: on " ~ target.type ~ " the landing files are loaded by the"
             ~ " project's loader before dbt runs. Run `nps-build` (it loads, then builds), or load only:"
@@ -276,6 +273,15 @@
     {%- set read_names = described.rows | map(attribute=0) | list -%}
     {%- set written = landing_header_names(file) -%}
     {%- if written | length != read_names | length -%}{%- set written = read_names -%}{%- endif -%}
+    {{ return(landing_header_map(file.path, entity, written, read_names)) }}
+{% endmacro %}
+
+
+{% macro landing_header_map(path, entity, written, read_names) %}
+    {#- Contract column -> the reader's name of its column in one file, from the header names as
+        written (matched by landing_header_key) and the reader's names in the same order; a clear
+        error for a missing column or for two columns matching one contract name. Every engine's
+        reader shares it. -#}
     {%- set contract = landing_contract()[entity] -%}
     {%- set header = {} -%}
     {%- set written_for = {} -%}
@@ -283,7 +289,7 @@
     {%- set key = landing_header_key(name) -%}
     {%- if key in contract and key in header -%}
         {{ exceptions.raise_compiler_error(
-            "Landing file " ~ file.path ~ " has two columns for the contract column '" ~ key ~ "': '"
+            "Landing file " ~ path ~ " has two columns for the contract column '" ~ key ~ "': '"
             ~ written_for[key] ~ "' and '" ~ name ~ "' (header names are matched ignoring case and"
             ~ " surrounding whitespace). Remove or rename one of them and re-export the file.") }}
     {%- endif -%}
@@ -295,10 +301,147 @@
     {%- set missing = contract | reject('in', header) | list -%}
     {%- if missing | length > 0 -%}
         {{ exceptions.raise_compiler_error(
-            "Landing file " ~ file.path ~ " lacks the column(s) " ~ missing | join(', ')
+            "Landing file " ~ path ~ " lacks the column(s) " ~ missing | join(', ')
             ~ ". The '" ~ entity ~ "' contract needs: " ~ contract | join(', ')
             ~ " (docs/landing-contract.md). Its header has: " ~ written | join(', ')
             ~ ". Rename or add the column and re-export the file.") }}
     {%- endif -%}
     {{ return(header) }}
+{% endmacro %}
+
+
+{% macro spark__landing_relation(source_name, entity) %}
+    {#- Spark reads the landing files itself, from any path it can read (a local folder, or object
+        storage on a cluster): every CSV and Parquet file of the entity's folder, each column as
+        text, header names matched as on DuckDB, with the file's name and the row's position in
+        it. Each file is read through a temporary view (so the landing models are tables here).
+        CSV is read as RFC 4180 with quoted line breaks; a line with more fields than the header
+        stops the build naming the file and row; rows of a file that is not valid UTF-8 whose
+        text holds a replacement character are the undecodable ones, quarantined as invalid_utf8
+        and numbered after the readable rows, as on DuckDB. -#}
+    {%- set _lineage = source(source_name, entity) -%}
+    {%- set columns = landing_contract()[entity] -%}
+    {%- set folder = landing_dir() ~ '/' ~ entity -%}
+    {%- if not execute -%}
+    select {% for column in columns %}cast(null as string) as {{ column }}, {% endfor %}cast(null as string) as _file_name, cast(null as bigint) as _row_number, cast(null as string) as _read_problem
+    {%- else -%}
+    {%- set files = [] -%}
+    {%- set unread = [] -%}
+    {%- for entry in spark_landing_files(entity) -%}
+    {%- if entry.unread_reason is none -%}
+    {%- do files.append(entry) -%}
+    {%- else -%}
+    {%- do unread.append(entry.name ~ ' (' ~ entry.unread_reason ~ ')') -%}
+    {{ log("nps_warehouse: " ~ entity ~ ": not read: " ~ entry.name ~ " (" ~ entry.unread_reason ~ ")", info=true) }}
+    {%- endif -%}
+    {%- endfor -%}
+    {%- if files | length == 0 -%}
+        {{ exceptions.raise_compiler_error(
+            "No landing files for '" ~ entity ~ "': expected one or more *.csv, *.csv.gz or *.parquet files in "
+            ~ folder ~ "/" ~ (" (it holds only files that are not read: " ~ unread | join(', ') ~ ")" if unread else "")
+            ~ ". Set NPS_RAW_DIR to your landing folder (now '" ~ landing_dir()
+            ~ "') or add the entity's export there. A file holding only the header row declares an "
+            ~ "entity with no rows.") }}
+    {%- endif -%}
+    {%- for file in files %}
+    {%- set view = 'nps_landing_' ~ entity ~ '_' ~ loop.index %}
+    {%- set header = spark_landing_view(file, entity, view) %}
+    {%- if not loop.first %}
+    union all
+    {%- endif %}
+    select
+        {%- for column in columns %}
+        case when not _undecodable then cast({{ adapter.quote(header[column]) }} as string) end as {{ column }},
+        {%- endfor %}
+        {{ string_literal(file.name) }} as _file_name,
+        row_number() over (order by _undecodable, _block, _position) as _row_number,
+        coalesce(_stop, case when _undecodable then 'invalid_utf8' end) as _read_problem
+    from (
+        select
+            file_rows.*,
+            {%- if file.format == 'csv' %}
+            not file_check.is_utf8 and instr(concat_ws('', {% for column in columns %}{{ adapter.quote(header[column]) }}{% if not loop.last %}, {% endif %}{% endfor %}), {{ string_literal('%c' | format(65533)) }}) > 0 as _undecodable,
+            cast(case when _extra_field is not null then raise_error(concat(
+                {{ string_literal('Landing file ' ~ file.path ~ ' has a row with more fields than its header (row ') }},
+                cast(_position as string),
+                {{ string_literal(' of the file\'s rows, from 0; first extra field: ') }}, _extra_field,
+                {{ string_literal('). Quote fields holding commas (RFC 4180) and re-export the file.') }}
+            )) end as string) as _stop
+            {%- else %}
+            false as _undecodable,
+            cast(null as string) as _stop
+            {%- endif %}
+        from (
+            select
+                {{ view }}.*,
+                input_file_block_start() as _block,
+                monotonically_increasing_id() as _position
+            from {{ view }}
+        ) as file_rows
+        {%- if file.format == 'csv' %}
+        cross join (
+            select encode(decode(content, 'UTF-8'), 'UTF-8') = content as is_utf8
+            from binaryFile.`{{ file.path | replace('`', '``') }}`
+        ) as file_check
+        {%- endif %}
+    ) as numbered
+    {%- endfor %}
+    {%- endif -%}
+{% endmacro %}
+
+
+{% macro spark_landing_files(entity) %}
+    {#- The entries of an entity folder Spark sees (it never lists hidden files, names starting
+        with '.' or '_'), sorted by name, as dicts like landing_files: path, name, size, format,
+        is_gzip, unread_reason (files in sub-folders are named as not read). One listing of the
+        landing folder, without reading any file's content. -#}
+    {%- set root = landing_dir() -%}
+    {%- set marker = '/' ~ entity ~ '/' -%}
+    {%- set listing = run_query("select path, length from binaryFile.`" ~ root | replace('`', '``') ~ "/*`") -%}
+    {%- set files = [] -%}
+    {%- set folders = [] -%}
+    {%- for row in listing.rows -%}
+    {%- set at = row[0].rfind(marker) -%}
+    {%- if at >= 0 -%}
+    {%- set relative = row[0][at + marker | length:] -%}
+    {%- if '/' in relative -%}
+    {%- set sub = relative.split('/')[0] ~ '/' -%}
+    {%- if sub not in folders -%}
+    {%- do folders.append(sub) -%}
+    {%- do files.append({'path': row[0][:at + marker | length] ~ sub, 'name': sub, 'size': none, 'format': none, 'is_gzip': false,
+        'unread_reason': landing_file_kind(sub, is_folder=true).unread_reason}) -%}
+    {%- endif -%}
+    {%- else -%}
+    {%- set kind = landing_file_kind(relative) -%}
+    {%- do files.append({'path': row[0], 'name': relative, 'size': row[1], 'format': kind.format,
+        'is_gzip': kind.is_gzip, 'unread_reason': kind.unread_reason}) -%}
+    {%- endif -%}
+    {%- endif -%}
+    {%- endfor -%}
+    {{ return(files | sort(attribute='name')) }}
+{% endmacro %}
+
+
+{% macro spark_landing_view(file, entity, view) %}
+    {#- Creates the temporary view `view` over one landing file, every column as text, and returns
+        landing_header_map's contract column -> view column. A CSV file's columns are c0, c1, ...
+        in header order plus _extra_field, which catches a field beyond the header. -#}
+    {%- set path = string_literal(file.path) -%}
+    {%- if file.format == 'parquet' -%}
+    {%- do run_query("create or replace temporary view " ~ view ~ " using parquet options (path " ~ path ~ ")") -%}
+    {%- set names = run_query("select * from " ~ view ~ " limit 0").column_names | list -%}
+    {{ return(landing_header_map(file.path, entity, names, names)) }}
+    {%- else -%}
+    {%- set options = "header 'false', multiLine 'true', quote " ~ string_literal('"') ~ ", escape " ~ string_literal('"') ~ ", mode 'PERMISSIVE', encoding 'UTF-8'" -%}
+    {%- do run_query("create or replace temporary view " ~ view ~ " using csv options (path " ~ path ~ ", " ~ options ~ ")") -%}
+    {%- set first = run_query("select * from " ~ view ~ " limit 1") -%}
+    {%- set written = [] if first.rows | length == 0 else first.rows[0] | map('default', '', true) | list -%}
+    {%- set read_names = [] -%}
+    {%- for name in written -%}{%- do read_names.append('c' ~ loop.index0) -%}{%- endfor -%}
+    {%- set header = landing_header_map(file.path, entity, written, read_names) -%}
+    {%- do run_query(
+        "create or replace temporary view " ~ view ~ " (" ~ (read_names + ['_extra_field']) | join(' string, ') ~ " string)"
+        ~ " using csv options (path " ~ path ~ ", " ~ options | replace("header 'false'", "header 'true'") ~ ")") -%}
+    {{ return(header) }}
+    {%- endif -%}
 {% endmacro %}

@@ -14,7 +14,7 @@
     {#- 100 × (promoters − detractors) / responses; null when there are no responses. -#}
     case
         when {{ responses }} > 0
-            then 100.0 * cast({{ promoters }} - {{ detractors }} as double precision) / {{ responses }}
+            then 100.0 * cast({{ promoters }} - {{ detractors }} as {{ type_double() }}) / {{ responses }}
     end
 {% endmacro %}
 
@@ -24,9 +24,9 @@
         promoter and detractor shares. -#}
     case
         when {{ responses }} > 0
-            then (cast({{ promoters }} as double precision) / {{ responses }}) + (cast({{ detractors }} as double precision) / {{ responses }})
-                - ((cast({{ promoters }} as double precision) / {{ responses }}) - (cast({{ detractors }} as double precision) / {{ responses }}))
-                * ((cast({{ promoters }} as double precision) / {{ responses }}) - (cast({{ detractors }} as double precision) / {{ responses }}))
+            then (cast({{ promoters }} as {{ type_double() }}) / {{ responses }}) + (cast({{ detractors }} as {{ type_double() }}) / {{ responses }})
+                - ((cast({{ promoters }} as {{ type_double() }}) / {{ responses }}) - (cast({{ detractors }} as {{ type_double() }}) / {{ responses }}))
+                * ((cast({{ promoters }} as {{ type_double() }}) / {{ responses }}) - (cast({{ detractors }} as {{ type_double() }}) / {{ responses }}))
     end
 {% endmacro %}
 

@@ -55,6 +55,11 @@
     {{ return('\\u' ~ '%04x' | format(point)) }}
 {% endmacro %}
 
+{% macro spark__whitespace_code_point_escape(point) %}
+    {#- Java's regular expressions take \x{…} as RE2 does. -#}
+    {{ return('\\x{' ~ '%x' | format(point) ~ '}') }}
+{% endmacro %}
+
 
 {% macro trim_whitespace(expression) %}
     {#- The text without whitespace_code_points at either end (tabs, line breaks, no-break and
@@ -71,6 +76,11 @@
     {#- Two anchored regular expressions: as fast as trim() on DuckDB, where trim with a set of 27
         characters is ten times slower. -#}
     regexp_replace(regexp_replace({{ expression }}, '^[{{ whitespace_pattern() }}]+', ''), '[{{ whitespace_pattern() }}]+$', '')
+{% endmacro %}
+
+{% macro spark__trim_whitespace(expression) %}
+    {#- Spark's chr() is ASCII only (chr(8192) is chr(0)), so the set is a regular expression. -#}
+    regexp_replace({{ expression }}, {{ spark_regex_literal('^[' ~ whitespace_pattern() ~ ']+|[' ~ whitespace_pattern() ~ ']+$') }}, '')
 {% endmacro %}
 
 
@@ -140,6 +150,11 @@
     regexp_replace({{ byte_order(expression) }}, '{{ pattern }}', '{{ replacement }}', 'g')
 {% endmacro %}
 
+{% macro spark__replace_pattern(expression, pattern, replacement) %}
+    {#- Java regular expressions replace every match; the replacement is literal text here. -#}
+    regexp_replace({{ expression }}, {{ spark_regex_literal(pattern) }}, {{ string_literal(replacement) }})
+{% endmacro %}
+
 
 {% macro matches_pattern(column, pattern) %}
     {#- True when the whole text matches the regular expression. -#}
@@ -158,6 +173,12 @@
 
 {% macro postgres__matches_pattern(column, pattern) %}
     ({{ byte_order(column) }} ~ '^(?:{{ pattern }})$')
+{% endmacro %}
+
+{% macro spark__matches_pattern(column, pattern) %}
+    {#- rlike finds a match anywhere: anchored at both ends, \z being the very end (Java's $ also
+        matches before a final line break). -#}
+    ({{ column }} rlike {{ spark_regex_literal('^(?:' ~ pattern ~ ')\\z') }})
 {% endmacro %}
 
 
@@ -181,6 +202,12 @@
     {{ exceptions.raise_compiler_error("try_cast to " ~ data_type ~ " is not supported on postgres: add a helper to postgres_helper_functions (macros/parsing.sql).") }}
     {%- endif -%}
     {{ postgres_helper_schema() }}.nps_try_cast_{{ data_type | lower }}({{ expression }})
+{% endmacro %}
+
+{% macro spark__try_cast(expression, data_type) %}
+    {#- Spark's TIMESTAMP is an instant read in the session's zone (UTC in the profile), which is
+        what timestamptz means elsewhere. -#}
+    try_cast({{ expression }} as {{ spark_type_name(data_type) }})
 {% endmacro %}
 
 
@@ -265,6 +292,11 @@
     cast(timezone('UTC', {{ try_cast(text, 'timestamptz') }}) as timestamp)
 {% endmacro %}
 
+{% macro spark__timestamp_text_to_utc(text) %}
+    {#- An offset in the text is honoured; without one the session's zone (UTC) applies. -#}
+    {{ try_cast(text, 'timestamptz') }}
+{% endmacro %}
+
 
 {% macro landing_values_json(columns, hashed=[], prefix='') %}
     {#- The raw text of a landing row as a JSON object, built with portable string functions so a
@@ -326,7 +358,7 @@
         The salt comes from the NPS_PII_SALT environment variable. -#}
     case
         when {{ clean_text(column) }} is not null
-            then {{ dbt.hash(dbt.concat(["'" ~ pii_salt() | replace("'", "''") ~ "'", lower_text(clean_text(column))])) }}
+            then {{ dbt.hash(dbt.concat([string_literal(pii_salt()), lower_text(clean_text(column))])) }}
     end
 {% endmacro %}
 
@@ -372,7 +404,23 @@
 
 {% macro json_escape(column) %}
     {#- Escapes backslash, double quote, newline, carriage return and tab for a JSON string. -#}
-    replace(replace(replace(replace(replace({{ column }}, '\', '\\'), '"', '\"'), chr(10), '\n'), chr(13), '\r'), chr(9), '\t')
+    replace(replace(replace(replace(replace({{ column }}, {{ string_literal('\\') }}, {{ string_literal('\\\\') }}), '"', {{ string_literal('\\"') }}), chr(10), {{ string_literal('\\n') }}), chr(13), {{ string_literal('\\r') }}), chr(9), {{ string_literal('\\t') }})
+{% endmacro %}
+
+
+{% macro string_literal(text) %}
+    {#- `text` as an SQL string literal (dispatched): quotes doubled in standard SQL. -#}
+    {{ return(adapter.dispatch('string_literal', 'nps_warehouse')(text)) }}
+{% endmacro %}
+
+{% macro default__string_literal(text) %}
+    {{ return("'" ~ text | replace("'", "''") ~ "'") }}
+{% endmacro %}
+
+{% macro spark__string_literal(text) %}
+    {#- Spark reads backslash escapes in literals ('\\' is one backslash) and takes '' as two
+        adjacent literals, so backslashes and quotes are escaped with a backslash. -#}
+    {{ return("'" ~ text | replace('\\', '\\\\') | replace("'", "\\'") ~ "'") }}
 {% endmacro %}
 
 

@@ -75,3 +75,31 @@
         `problem_column`) is set: a value that does not parse is dropped, never its row. -#}
     case when {{ problem_column or column ~ '_problem' }} is null then {{ column }} end
 {%- endmacro %}
+
+
+{% macro response_versions() %}
+    {#- Every kept version of every staged response across builds (response_id, contact_id, score,
+        updated_at, dbt_valid_to: the next version's updated_at, null for the current one), as a
+        query (dispatched): the snapshot snap_survey_responses, or on Spark int_response_versions. -#}
+    {{ return(adapter.dispatch('response_versions', 'nps_warehouse')()) }}
+{% endmacro %}
+
+{% macro default__response_versions() %}
+    select
+        response_id,
+        contact_id,
+        score,
+        updated_at,
+        dbt_valid_to
+    from {{ ref('snap_survey_responses') }}
+{% endmacro %}
+
+{% macro spark__response_versions() %}
+    select
+        response_id,
+        contact_id,
+        score,
+        updated_at,
+        lead(updated_at) over (partition by response_id order by updated_at) as dbt_valid_to
+    from {{ ref('int_response_versions') }}
+{% endmacro %}

@@ -152,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
         if not duckdb_path.is_absolute():
             duckdb_path = project_dir / duckdb_path
         # The DuckDB file, or the PostgreSQL database (NPS_TARGET=postgres) after it answered.
-        target = engines.open_warehouse(duckdb_path)
+        target = engines.open_warehouse(duckdb_path, project_dir)
         if not args.summary_only:
             raw_dir, write_sample = resolve_landing(args, project_dir)
             # The published read-only file is DuckDB's route for BI tools; on PostgreSQL they
@@ -190,6 +190,7 @@ def main(argv: list[str] | None = None) -> int:
                     settings.RAW_DIR_ENV: warehouse.absolute_folder(raw_dir),
                     settings.DUCKDB_PATH_ENV: str(duckdb_path),
                     settings.TARGET_ENV: engines.target(),
+                    **engines.dbt_environment(target, raw_dir, state),
                 },
             )
             for line in quality.warned_offenders(project_dir, target):

@@ -1,4 +1,5 @@
-"""Which engine a build runs on (NPS_TARGET), and the PostgreSQL connection of the postgres target.
+"""Which engine a build runs on (NPS_TARGET): the PostgreSQL connection of the postgres target,
+and the Spark warehouse folder of the spark target.
 
 Every problem with a target is one WarehouseError naming what to set, never a traceback.
 """
@@ -6,12 +7,15 @@ Every problem with a target is one WarehouseError naming what to set, never a tr
 from __future__ import annotations
 
 import os
+import shutil
+from pathlib import Path
 
 from nps_warehouse import settings
 from nps_warehouse.warehouse import WarehouseError
 
-TARGETS = ("duckdb", "postgres")
+TARGETS = ("duckdb", "postgres", "spark")
 PG_SETTINGS = settings.PG_ENVS
+SPARK_DIR_VARIABLE = settings.SPARK_DIR_ENV
 
 
 def target() -> str:
@@ -154,11 +158,124 @@ class PgWarehouse:
                 yield pandas.DataFrame(batch, columns=[c.name for c in cursor.description])
 
 
-def open_warehouse(duckdb_path):
-    """What the build writes: the DuckDB file's path (duckdb), or a PgWarehouse whose server
-    answered (postgres). Stops with one message naming what to set."""
-    if target() == "duckdb":
+def spark_dir(project_dir: Path) -> Path:
+    """The spark target's folder, absolute (NPS_SPARK_DIR, relative to the project)."""
+    folder = Path(os.environ.get(SPARK_DIR_VARIABLE) or settings.DEFAULT_SPARK_DIR).expanduser()
+    return folder if folder.is_absolute() else project_dir / folder
+
+
+class SparkWarehouse:
+    """The warehouse on the spark target, read the way the DuckDB file is read (a query's columns
+    and rows, a table's column types, a query in batches of dataframes).
+
+    Spark's tables are plain Parquet folders under NPS_SPARK_DIR/warehouse/<schema>.db/<table>
+    (the profile's spark.sql.warehouse.dir), so nps-build reads them with DuckDB instead of
+    starting a second JVM, which the embedded Derby metastore would not allow beside dbt's.
+    Timestamps (instants in Parquet) are read as UTC wall-clock times, as the other engines give
+    them."""
+
+    def __init__(self, project_dir: Path, folder: Path | None = None) -> None:
+        self.folder = folder or spark_dir(project_dir)
+
+    def __str__(self) -> str:
+        return f"the Spark warehouse in {self.folder}"
+
+    def table_folders(self) -> dict[tuple[str, str], Path]:
+        """(schema, table) -> the folder of every table holding Parquet data."""
+        root = self.folder / "warehouse"
+        found = {}
+        for schema_dir in sorted(root.glob("*.db")) if root.is_dir() else []:
+            for table_dir in sorted(schema_dir.iterdir()):
+                if table_dir.is_dir() and any(table_dir.glob("*.parquet")):
+                    found[(schema_dir.name[: -len(".db")], table_dir.name)] = table_dir
+        return found
+
+    def connect(self):
+        """An in-memory DuckDB database with one view per Spark table, schema.table as in Spark."""
+        import duckdb
+
+        connection = duckdb.connect()
+        connection.execute("set TimeZone = 'UTC'; set enable_progress_bar = false")
+        for (schema, table), folder in self.table_folders().items():
+            source = (
+                f"read_parquet('{(folder / '*.parquet').as_posix().replace(chr(39), chr(39) * 2)}')"
+            )
+            described = connection.sql(f"describe select * from {source}").fetchall()
+            columns = [
+                f'cast(timezone(\'UTC\', "{name}") as timestamp) as "{name}"'
+                if kind == "TIMESTAMP WITH TIME ZONE"
+                else f'"{name}"'
+                for name, kind, *_ in described
+            ]
+            connection.execute(f'create schema if not exists "{schema}"')
+            connection.execute(
+                f'create view "{schema}"."{table}" as select {", ".join(columns)} from {source}'
+            )
+        return connection
+
+    def fetch(self, sql: str, params=None) -> tuple[list[str], list[tuple]]:
+        import duckdb
+
+        with self.connect() as connection:
+            try:
+                relation = connection.execute(sql, params)
+            except duckdb.CatalogException as error:
+                raise WarehouseError(
+                    f"{self} has no {str(error).splitlines()[0]}: build it first "
+                    "(`NPS_TARGET=spark nps-build`)."
+                ) from None
+            columns = [column[0] for column in relation.description or []]
+            return columns, relation.fetchall() if relation.description else []
+
+    def table_exists(self, schema: str, table: str) -> bool:
+        return (schema, table) in self.table_folders()
+
+    def tables(self, schema: str) -> list[str]:
+        return sorted(table for (found, table) in self.table_folders() if found == schema)
+
+    def column_types(self, schema: str, table: str) -> dict[str, str]:
+        """Column -> type as DuckDB names it (DOUBLE, BIGINT, VARCHAR, ...), in table order."""
+        with self.connect() as connection:
+            relation = connection.sql(f'select * from "{schema}"."{table}"')
+            return dict(zip(relation.columns, map(str, relation.types), strict=True))
+
+    def frames(self, sql: str, rows: int):
+        """The query's result in dataframes of at most `rows` rows."""
+        with self.connect() as connection:
+            for batch in connection.sql(sql).to_arrow_reader(rows):
+                yield batch.to_pandas()
+
+
+def check_spark_setup() -> None:
+    """The spark target's adapter and Java, or one WarehouseError naming what to install."""
+    try:
+        import dbt.adapters.spark  # noqa: F401
+        import pyspark  # noqa: F401
+    except ImportError:
+        raise WarehouseError(
+            "The spark target needs dbt-spark and PySpark: run `make engines` "
+            "(pip install -e '.[spark]')."
+        ) from None
+    java_home = os.environ.get("JAVA_HOME")
+    if not (java_home and (Path(java_home) / "bin" / "java").is_file()) and not shutil.which(
+        "java"
+    ):
+        raise WarehouseError(
+            "The spark target needs Java 17 (or 11): install a JDK (Debian: apt-get install "
+            "openjdk-17-jre-headless) or set JAVA_HOME to one."
+        )
+
+
+def open_warehouse(duckdb_path, project_dir: Path | None = None):
+    """What the build writes: the DuckDB file's path (duckdb), a PgWarehouse whose server
+    answered (postgres), or the SparkWarehouse folder (spark). Stops with one message naming
+    what to set."""
+    name = target()
+    if name == "duckdb":
         return duckdb_path
+    if name == "spark":
+        check_spark_setup()
+        return SparkWarehouse(project_dir or Path(duckdb_path).parents[2])
     warehouse = PgWarehouse()
     warehouse.connect().close()
     return warehouse
@@ -170,27 +287,48 @@ def check_data_set(warehouse, raw_dir) -> None:
     from nps_warehouse import warehouse as duckdb_warehouse
     from nps_warehouse.summary import recorded_pg_data_set
 
-    if not isinstance(warehouse, PgWarehouse):
+    if isinstance(warehouse, (str, Path)):
         duckdb_warehouse.check_data_set(warehouse, raw_dir)
         return
     current = duckdb_warehouse.current_data_set(raw_dir)
     recorded = recorded_pg_data_set(warehouse)
+    fresh_start = (
+        f"use a separate Spark folder (another {SPARK_DIR_VARIABLE}), or start fresh by deleting "
+        f"{warehouse.folder}"
+        if isinstance(warehouse, SparkWarehouse)
+        else "use a separate database (another NPS_PG_DBNAME), or start fresh by dropping its "
+        "schemas (landing, staging, intermediate, core, marts, audit, snapshots, reference, "
+        "semantic)"
+    )
     if current is not None and recorded is not None and recorded != current:
         raise WarehouseError(
             duckdb_warehouse.mismatch_message(
                 warehouse,
                 recorded,
                 current,
-                fresh_start="use a separate database (another NPS_PG_DBNAME), or start fresh by "
-                "dropping its schemas (landing, staging, intermediate, core, marts, audit, "
-                "snapshots, reference, semantic)",
+                fresh_start=fresh_start,
             )
         )
 
 
+def dbt_environment(warehouse, raw_dir, state) -> dict[str, str]:
+    """What dbt needs beside NPS_RAW_DIR on the engine: on Spark, the Spark folder (absolute) and
+    nps-build's proof that the folder holds only sample data (Spark cannot read the _SAMPLE_DATA
+    marker, whose name it hides; macros/data_set.sql)."""
+    if not isinstance(warehouse, SparkWarehouse):
+        return {}
+    from nps_warehouse import warehouse as duckdb_warehouse
+
+    environment = {SPARK_DIR_VARIABLE: str(warehouse.folder)}
+    if state.kind == "sample" and state.data_set is not None:
+        environment[settings.PROVEN_SAMPLE_DATA_SET_ENV] = state.data_set
+        environment[settings.PROVEN_SAMPLE_FOLDER_ENV] = duckdb_warehouse.absolute_folder(raw_dir)
+    return environment
+
+
 def load_landing(warehouse, raw_dir, progress) -> None:
     """Loads the landing folder into the landing schema on the postgres target (pg_load); on
-    DuckDB dbt reads the files in place and there is nothing to do."""
+    DuckDB and Spark dbt reads the files in place and there is nothing to do."""
     if not isinstance(warehouse, PgWarehouse):
         return
     from nps_warehouse import pg_load

@@ -537,7 +537,7 @@ def mart_expectations(columns: list[str], types: dict[str, str] | None = None) -
 def check_marts(warehouse, project_dir: Path) -> list[str]:
     """Validates every table of the marts schema; returns notes, raises QualityError.
 
-    `warehouse` is the DuckDB file's path, or an engines.PgWarehouse on the postgres target."""
+    `warehouse` is the DuckDB file's path, or an engines.PgWarehouse or SparkWarehouse."""
     config = load_config(project_dir)["marts"]
     context = gx_context(project_dir)
     failures: list[str] = []
@@ -627,7 +627,7 @@ def warned_offenders(project_dir: Path, duckdb_path, limit: int = 20) -> list[st
             with duckdb.connect(str(duckdb_path), read_only=True) as connection:
                 relation = connection.sql(query)
                 columns, rows = relation.columns, relation.fetchall()
-        else:  # engines.PgWarehouse
+        else:  # engines.PgWarehouse or SparkWarehouse
             columns, rows = duckdb_path.fetch(query)
         shown = f", the first {limit}" if (result.get("failures") or 0) > limit else ""
         lines.append(f"dbt warning {name}: {result.get('failures')} row(s){shown}:")

@@ -28,6 +28,12 @@ PG_PASSWORD_ENV = "NPS_PG_PASSWORD"
 PG_DBNAME_ENV = "NPS_PG_DBNAME"
 # Every variable the postgres target needs, in the order messages list them.
 PG_ENVS = (PG_HOST_ENV, PG_PORT_ENV, PG_USER_ENV, PG_PASSWORD_ENV, PG_DBNAME_ENV)
+# The spark target's folder (its metastore_db and warehouse/ of Parquet tables).
+SPARK_DIR_ENV = "NPS_SPARK_DIR"
+# nps-build's proof that a folder holds only sample data, passed to dbt on Spark (which cannot
+# read the _SAMPLE_DATA marker): the sample's settings, and the folder they are proven for.
+PROVEN_SAMPLE_DATA_SET_ENV = "NPS_PROVEN_SAMPLE_DATA_SET"
+PROVEN_SAMPLE_FOLDER_ENV = "NPS_PROVEN_SAMPLE_FOLDER"
 
 # --------------------------------------------------------------------------------------
 # Default paths, relative to the project folder (where dbt and nps-build run)
@@ -45,6 +51,8 @@ DEFAULT_REPORT_PATH = "data/report/index.html"
 DEFAULT_QUALITY_CONFIG = "quality.yml"
 # The throwaway PostgreSQL server of `make postgres-local` (nps_warehouse.pg_local).
 DEFAULT_PG_DATA_DIR = "data/postgres"
+# The spark target's folder. dbt: profiles/profiles.yml and macros/data_set.sql have the same default.
+DEFAULT_SPARK_DIR = "data/spark"
 # The profile target when NPS_TARGET is unset. dbt: profiles/profiles.yml has the same default.
 DEFAULT_TARGET = "duckdb"
 

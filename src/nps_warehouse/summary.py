@@ -14,7 +14,7 @@ QUARANTINE_SQL = (
 def read_summary(duckdb_path) -> dict:
     """The summary row as a dict, plus the quarantine counts by entity and reason.
 
-    `duckdb_path` is the DuckDB file, or an engines.PgWarehouse on the postgres target."""
+    `duckdb_path` is the DuckDB file, or an engines.PgWarehouse or SparkWarehouse."""
     if not isinstance(duckdb_path, (str, Path)):
         columns, rows = duckdb_path.fetch(SUMMARY_SQL)
         summary = dict(zip(columns, rows[0]))

@@ -1,4 +1,4 @@
-"""Engines: the same landing folder built on DuckDB and on PostgreSQL gives the same warehouse.
+"""Engines: the same landing folder built on DuckDB, PostgreSQL and Spark gives the same warehouse.
 
 A throwaway PostgreSQL server (nps_warehouse.pg_local, as `make postgres-local` starts it, in a
 temporary folder, on 127.0.0.1 only) runs for this module and is stopped at its end. One generated
@@ -6,6 +6,8 @@ landing folder — bad rows, re-exports, offsets, mixed CSV and Parquet — is b
 `nps-build` on both engines; every mart, audit.quarantine_rows and audit.landing_row_counts must
 agree: counts and text exactly, doubles to 1e-9 relative (sums run in another order on another
 engine differ in the last bits), timestamps exactly. Then the BI role is held to its grants.
+Spark (local session mode, as NPS_TARGET=spark runs it) builds the same folder twice into its own
+folder: the second build must succeed and change nothing.
 """
 
 from __future__ import annotations
@@ -13,16 +15,19 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import math
+import os
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import run_build
+from conftest import PROJECT_DIR, run_build
 
-from nps_warehouse import pg_local
+from nps_warehouse import engines, landing_folder, pg_local
 from nps_warehouse.generate import generate
 
 # Every test here runs or reads a whole build (end to end); `make test-fast` leaves them out.
@@ -49,10 +54,17 @@ def pg_server():
 
 
 @pytest.fixture(scope="module")
-def builds(pg_server, tmp_path_factory):
-    """(DuckDB build, PostgreSQL build, seconds each) of one generated landing folder."""
+def landing(tmp_path_factory) -> Path:
+    """One generated landing folder: bad rows, re-exports, offsets, mixed CSV and Parquet."""
     raw_dir = tmp_path_factory.mktemp("engines") / "raw"
     generate(raw_dir, seed=11, scale=0.3, fmt="mixed", bad_share=0.02)
+    return raw_dir
+
+
+@pytest.fixture(scope="module")
+def builds(pg_server, landing, tmp_path_factory):
+    """(DuckDB build, PostgreSQL build, seconds each) of one generated landing folder."""
+    raw_dir = landing
     seconds = {}
     started = time.monotonic()
     on_duckdb = run_build(raw_dir, tmp_path_factory.mktemp("on_duckdb"))
@@ -115,7 +127,7 @@ def rows_of_postgres(config: dict, table: str) -> tuple[list[str], list[tuple]]:
         return [column.name for column in cursor.description], cursor.fetchall()
 
 
-def assert_same_rows(table, duck, pg):
+def assert_same_rows(table, duck, pg, other="PostgreSQL"):
     duck_columns, duck_rows = duck
     pg_columns, pg_rows = pg
     assert duck_columns == pg_columns, table
@@ -126,12 +138,10 @@ def assert_same_rows(table, duck, pg):
         for column, a, b in zip(duck_columns, duck_row, pg_row, strict=True):
             if isinstance(a, float) and isinstance(b, float):
                 assert math.isclose(a, b, rel_tol=RELATIVE, abs_tol=1e-12), (
-                    f"{table}.{column}: {a!r} (DuckDB) vs {b!r} (PostgreSQL) in {duck_row}"
+                    f"{table}.{column}: {a!r} (DuckDB) vs {b!r} ({other}) in {duck_row}"
                 )
             else:
-                assert a == b, (
-                    f"{table}.{column}: {a!r} (DuckDB) vs {b!r} (PostgreSQL) in {duck_row}"
-                )
+                assert a == b, f"{table}.{column}: {a!r} (DuckDB) vs {b!r} ({other}) in {duck_row}"
 
 
 def mart_tables(build) -> list[str]:
@@ -153,6 +163,97 @@ def test_every_mart_and_the_audit_agree_across_engines(builds, pg_server):
         assert_same_rows(
             table, rows_of_duckdb(on_duckdb, table), rows_of_postgres(pg_server, table)
         )
+
+
+@pytest.fixture(scope="module")
+def spark_builds(landing, tmp_path_factory):
+    """Two Spark builds of the landing folder into one Spark folder, and that folder's warehouse."""
+    pytest.importorskip("pyspark", reason="`make engines` installs the spark extra")
+    work = tmp_path_factory.mktemp("on_spark")
+    env = {"NPS_TARGET": "spark", engines.SPARK_DIR_VARIABLE: str(work / "spark")}
+    started = time.monotonic()
+    first = run_build(landing, work / "first", env=env)
+    print(f"spark build seconds: {time.monotonic() - started:.0f}")
+    assert first.returncode == 0, first.output[-5000:]
+    first_rows = {table: rows_of_spark(work, table) for table in SPARK_REBUILT}
+    # The second build runs the models, seeds and hooks again (what can differ on a warehouse that
+    # exists: replaced tables, the appended score-edit history, grants); its tests are the first's.
+    second = subprocess.run(
+        [str(Path(sys.executable).with_name("dbt")), "build", "--exclude", "resource_type:test",
+         "resource_type:unit_test", "--project-dir", str(PROJECT_DIR),
+         "--profiles-dir", str(PROJECT_DIR / "profiles")],
+        cwd=PROJECT_DIR, capture_output=True, text=True, check=False,
+        env={**os.environ, **env, "NPS_RAW_DIR": str(landing), "NPS_PII_SALT": "",
+             "NPS_PROVEN_SAMPLE_DATA_SET": landing_folder.inspect(landing).data_set,
+             "NPS_PROVEN_SAMPLE_FOLDER": str(landing),
+             "DBT_TARGET_PATH": str(work / "second" / "target"),
+             "DBT_LOG_PATH": str(work / "second" / "logs")},
+    )  # fmt: skip
+    second.output = second.stdout + second.stderr
+    assert second.returncode == 0, second.output[-5000:]
+    return first, second, first_rows, work
+
+
+def rows_of_spark(work: Path, table: str) -> tuple[list[str], list[tuple]]:
+    return engines.SparkWarehouse(PROJECT_DIR, folder=work / "spark").fetch(
+        f"select * from {table}"
+    )
+
+
+# What a second build of the same folder must leave as it was (the score-edit history is appended
+# to on Spark, not rebuilt).
+SPARK_REBUILT = ["marts.mart_score_edits", "marts.mart_nps_summary", "audit.quarantine_rows"]
+
+
+def test_every_mart_and_the_audit_agree_on_spark(builds, spark_builds):
+    on_duckdb, _, _ = builds
+    _, _, _, work = spark_builds
+    tables = mart_tables(on_duckdb)
+    for table in [*tables, *COMPARED]:
+        assert_same_rows(
+            table, rows_of_duckdb(on_duckdb, table), rows_of_spark(work, table), other="Spark"
+        )
+
+
+def test_a_second_spark_build_changes_nothing(builds, spark_builds):
+    _, second, first_rows, work = spark_builds
+    for table in SPARK_REBUILT:
+        assert_same_rows(table, first_rows[table], rows_of_spark(work, table), other="Spark")
+    assert "holds another data set" not in second.output
+
+
+def test_the_summary_block_is_the_same_on_spark(builds, spark_builds):
+    on_duckdb, _, _ = builds
+    on_spark, _, _, _ = spark_builds
+
+    def summary(output: str) -> str:
+        return output[output.index("NPS warehouse summary") :].strip()
+
+    assert summary(on_duckdb.output) == summary(on_spark.output)
+    assert summary(on_spark.output).startswith("NPS warehouse summary — SAMPLE DATA")
+
+
+def test_spark_names_a_missing_landing_column(tmp_path):
+    pytest.importorskip("pyspark", reason="`make engines` installs the spark extra")
+    raw_dir = tmp_path / "raw"
+    generate(raw_dir, seed=3, scale=0.05, fmt="csv")
+    contacts = next((raw_dir / "crm_contacts").glob("*.csv"))
+    lines = contacts.read_text(encoding="utf-8").splitlines()
+    lines[0] = lines[0].replace("role", "rolle")
+    contacts.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    # dbt alone: nps-build's landing check (Python) would stop first, with its own message.
+    dbt = subprocess.run(
+        [str(Path(sys.executable).with_name("dbt")), "run", "--select", "base_crm__contacts",
+         "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR / "profiles")],
+        cwd=PROJECT_DIR, capture_output=True, text=True, check=False,
+        env={**os.environ, "NPS_TARGET": "spark", "NPS_RAW_DIR": str(raw_dir),
+             "NPS_PII_SALT": "pytest-salt", engines.SPARK_DIR_VARIABLE: str(tmp_path / "spark"),
+             "DBT_TARGET_PATH": str(tmp_path / "target"), "DBT_LOG_PATH": str(tmp_path / "logs")},
+    )  # fmt: skip
+    output = dbt.stdout + dbt.stderr
+    assert dbt.returncode != 0
+    assert f"{contacts.name} lacks the column(s) role." in output, output[-3000:]
+    assert "Its header has: contact_id, account_id, email, full_name, rolle" in output
 
 
 def test_the_summary_block_is_the_same(builds):

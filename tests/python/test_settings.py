@@ -80,3 +80,12 @@ def test_profile_defaults_are_the_settings():
     assert defaults[settings.TARGET_ENV] == settings.DEFAULT_TARGET
     assert defaults[settings.DUCKDB_PATH_ENV] == settings.DEFAULT_DUCKDB_PATH
     assert set(settings.PG_ENVS) <= set(defaults)
+    spark_dirs = re.findall(r"env_var\('NPS_SPARK_DIR', '([^']*)'\)", profile)
+    assert spark_dirs and set(spark_dirs) == {settings.DEFAULT_SPARK_DIR}
+
+
+def test_the_spark_folder_default_is_the_settings():
+    """macros/data_set.sql names the Spark folder with the same default as the profile."""
+    data_set = (PROJECT_DIR / "macros" / "data_set.sql").read_text()
+    defaults = re.findall(r"env_var\('NPS_SPARK_DIR', '([^']*)'\)", data_set)
+    assert defaults and set(defaults) == {settings.DEFAULT_SPARK_DIR}

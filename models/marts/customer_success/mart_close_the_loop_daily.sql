@@ -53,7 +53,7 @@ summarised as (
         alerts_closed_within_target,
         backlog,
         overdue_backlog,
-        case when alerts_closed > 0 then cast(alerts_closed_within_target as double precision) / alerts_closed end
+        case when alerts_closed > 0 then cast(alerts_closed_within_target as {{ type_double() }}) / alerts_closed end
             as closed_within_target_share
     from owner_days
 )

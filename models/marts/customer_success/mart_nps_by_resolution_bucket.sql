@@ -114,7 +114,7 @@ scored as (
         scores.median_attributed_resolution_hours,
         case
             when internal_sla.internal_judged_tickets > 0
-                then cast(internal_sla.internal_sla_met_tickets as double precision) / internal_sla.internal_judged_tickets
+                then cast(internal_sla.internal_sla_met_tickets as {{ type_double() }}) / internal_sla.internal_judged_tickets
         end as internal_sla_attainment
     from scores
     inner join internal_sla

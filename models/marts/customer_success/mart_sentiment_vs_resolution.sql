@@ -48,13 +48,13 @@ responses_with_history as (
         coalesce(account_windows.account_sla_breached_tickets, 0) as account_sla_breached_tickets,
         case
             when account_windows.account_tickets > 0
-                then cast(account_windows.account_sla_breached_tickets as double precision) / account_windows.account_tickets
+                then cast(account_windows.account_sla_breached_tickets as {{ type_double() }}) / account_windows.account_tickets
         end as account_sla_breach_share,
         case
             when account_windows.account_tickets > 0
-                then cast(account_windows.account_reopened_tickets as double precision) / account_windows.account_tickets
+                then cast(account_windows.account_reopened_tickets as {{ type_double() }}) / account_windows.account_tickets
         end as account_reopened_share,
-        cast(coalesce(account_windows.account_downtime_minutes, 0) as double precision)
+        cast(coalesce(account_windows.account_downtime_minutes, 0) as {{ type_double() }})
             as account_downtime_minutes,
         coalesce(account_windows.account_tickets_with_unusable_values, 0)
             as account_tickets_with_unusable_values,
@@ -62,11 +62,11 @@ responses_with_history as (
         coalesce(account_windows.contact_sla_breached_tickets, 0) as contact_sla_breached_tickets,
         account_windows.contact_median_resolution_hours,
         tickets.priority as trigger_ticket_priority,
-        tickets.first_response_calendar_minutes / 60.0 as trigger_ticket_first_response_hours,
-        tickets.resolution_calendar_minutes / 60.0 as trigger_ticket_resolution_hours,
+        cast(tickets.first_response_calendar_minutes as {{ type_double() }}) / 60 as trigger_ticket_first_response_hours,
+        cast(tickets.resolution_calendar_minutes as {{ type_double() }}) / 60 as trigger_ticket_resolution_hours,
         {{ hours_between('tickets.solved_at', 'responses.responded_at') }} as survey_lag_hours,
-        responses.response_lag_calendar_minutes / 60.0 as response_lag_hours,
-        cast(tickets.downtime_minutes as double precision) as trigger_ticket_downtime_minutes,
+        cast(responses.response_lag_calendar_minutes as {{ type_double() }}) / 60 as response_lag_hours,
+        cast(tickets.downtime_minutes as {{ type_double() }}) as trigger_ticket_downtime_minutes,
         tickets.ticket_id is not null as has_known_trigger_ticket,
         tickets.is_sla_breached as is_trigger_ticket_sla_breached,
         tickets.is_reopened as is_trigger_ticket_reopened,

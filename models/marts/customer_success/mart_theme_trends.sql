@@ -116,7 +116,7 @@ scored as (
             {{ nps_moe_95(*other) }}
                 as {{ survey_type }}_other_nps_moe_95,
         {% endfor -%}
-        case when comments > 0 then cast(mentions as double precision) / comments end as mention_share
+        case when comments > 0 then cast(mentions as {{ type_double() }}) / comments end as mention_share
     from grid
 ),
 

@@ -106,7 +106,7 @@ rated as (
             churned_within_{{ h }}d,
             case
                 when responses_eligible_{{ h }}d > 0
-                    then cast(churned_within_{{ h }}d as double precision) / responses_eligible_{{ h }}d
+                    then cast(churned_within_{{ h }}d as {{ type_double() }}) / responses_eligible_{{ h }}d
             end as churn_rate_{{ h }}d,
         {%- endfor %}
         churned_by_as_of,

@@ -61,10 +61,10 @@ scored as (
         ) as nps_se,
         {{ nps_moe_95('promoters', 'detractors', 'responses') }} as nps_moe_95,
         {#- Adjusted Wald: 0.75 promoters, 1.5 passives and 0.75 detractors added (3 responses). -#}
-        cast(promoters as double precision) + 0.75 as adjusted_promoters,
-        cast(passives as double precision) + 1.5 as adjusted_passives,
-        cast(detractors as double precision) + 0.75 as adjusted_detractors,
-        cast(responses as double precision) + 3.0 as adjusted_responses
+        cast(promoters as {{ type_double() }}) + 0.75 as adjusted_promoters,
+        cast(passives as {{ type_double() }}) + 1.5 as adjusted_passives,
+        cast(detractors as {{ type_double() }}) + 0.75 as adjusted_detractors,
+        cast(responses as {{ type_double() }}) + 3.0 as adjusted_responses
     from counted
 ),
 

@@ -73,10 +73,10 @@ compared as (
         cast(count(distinct account_id) as {{ dbt.type_bigint() }}) as invited_accounts,
         avg(arr_usd) as mean_arr_usd,
         {{ percentile_cont_value('arr_usd', 0.5) }} as median_arr_usd,
-        avg(cast(tenure_days as double precision)) as mean_tenure_days,
+        avg(cast(tenure_days as {{ type_double() }})) as mean_tenure_days,
         {{ percentile_cont_value('tenure_days', 0.5) }} as median_tenure_days,
-        avg(cast(tickets_365d as double precision)) as mean_tickets_365d,
-        avg(cast(sla_breached_tickets_365d as double precision)) as mean_sla_breached_tickets_365d
+        avg(cast(tickets_365d as {{ type_double() }})) as mean_tickets_365d,
+        avg(cast(sla_breached_tickets_365d as {{ type_double() }})) as mean_sla_breached_tickets_365d
     from profiled
     group by response_group
 ),
@@ -84,7 +84,7 @@ compared as (
 shared as (
     select
         compared.*,
-        cast(compared.contacts as double precision) / sum(compared.contacts) over () as contact_share
+        cast(compared.contacts as {{ type_double() }}) / sum(compared.contacts) over () as contact_share
     from compared
 )
 

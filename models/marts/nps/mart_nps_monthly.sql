@@ -73,8 +73,8 @@ scored as (
         responded_invitations,
         {{ nps('promoters', 'detractors', 'responses') }} as nps,
         {{ nps_moe_95('promoters', 'detractors', 'responses') }} as nps_moe_95,
-        case when invitations > 0 then cast(responded_invitations as double precision) / invitations end as response_rate,
-        case when responses > 0 then cast(comments as double precision) / responses end as comment_rate
+        case when invitations > 0 then cast(responded_invitations as {{ type_double() }}) / invitations end as response_rate,
+        case when responses > 0 then cast(comments as {{ type_double() }}) / responses end as comment_rate
     from segments
 )
 

@@ -42,7 +42,7 @@ summary as (
         totals.invitations,
         totals.responded_invitations,
         case
-            when totals.invitations > 0 then cast(totals.responded_invitations as double precision) / totals.invitations
+            when totals.invitations > 0 then cast(totals.responded_invitations as {{ type_double() }}) / totals.invitations
         end as response_rate,
         quarantine.quarantined_rows,
         value_problems.unusable_values

@@ -1,17 +1,12 @@
-{#- Score edits and disappearances across loads, from the snapshot of staged responses.
+{#- Score edits and disappearances across loads, from the kept versions of staged responses
+    (response_versions: the snapshot, or its Spark twin).
     It depends on int_build_as_of (every landing entity) like every fact, so a build that fails
     on any entity leaves the published mart as it was. -#}
 -- depends_on: {{ ref('int_build_as_of') }}
 with
 
 versions as (
-    select
-        response_id,
-        contact_id,
-        score,
-        updated_at,
-        dbt_valid_to
-    from {{ ref('snap_survey_responses') }}
+    {{ response_versions() }}
 ),
 
 latest_load as (

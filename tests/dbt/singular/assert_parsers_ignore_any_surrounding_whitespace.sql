@@ -7,57 +7,57 @@ with
 cases as (
     select
         'parse_integer' as parser_macro,
-        chr(9) || '7' || chr(9) as raw_text,
+        {{ unicode_char(9) }} || '7' || {{ unicode_char(9) }} as raw_text,
         '7' as expected
     union all
     select
         'parse_integer' as parser_macro,
-        chr(160) || '8' || chr(8239) as raw_text,
+        {{ unicode_char(160) }} || '8' || {{ unicode_char(8239) }} as raw_text,
         '8' as expected
     union all
     select
         'parse_integer' as parser_macro,
-        chr(65279) || '10' || chr(13) || chr(10) as raw_text,
+        {{ unicode_char(65279) }} || '10' || {{ unicode_char(13) }} || {{ unicode_char(10) }} as raw_text,
         '10' as expected
     union all
     select
         'parse_integer' as parser_macro,
-        '7' || chr(160) || '5' as raw_text,
+        '7' || {{ unicode_char(160) }} || '5' as raw_text,
         null as expected
     union all
     select
         'parse_decimal' as parser_macro,
-        chr(12288) || '1200.50' || chr(8199) as raw_text,
+        {{ unicode_char(12288) }} || '1200.50' || {{ unicode_char(8199) }} as raw_text,
         '1200.500000' as expected
     union all
     select
         'parse_date' as parser_macro,
-        chr(9) || '2026-02-28' || chr(160) as raw_text,
+        {{ unicode_char(9) }} || '2026-02-28' || {{ unicode_char(160) }} as raw_text,
         '2026-02-28' as expected
     union all
     select
         'parse_timestamp_utc' as parser_macro,
-        chr(8199) || '2026-03-01T01:30:00+02:00' || chr(13) || chr(10) as raw_text,
+        {{ unicode_char(8199) }} || '2026-03-01T01:30:00+02:00' || {{ unicode_char(13) }} || {{ unicode_char(10) }} as raw_text,
         '2026-02-28 23:30:00' as expected
     union all
     select
         'normalise_enum' as parser_macro,
-        chr(160) || 'Decision Maker' || chr(9) as raw_text,
+        {{ unicode_char(160) }} || 'Decision Maker' || {{ unicode_char(9) }} as raw_text,
         'decision_maker' as expected
     union all
     select
         'normalise_tags' as parser_macro,
-        chr(9) || 'Price' || chr(160) || ';' || chr(8239) || 'support' || chr(10) as raw_text,
+        {{ unicode_char(9) }} || 'Price' || {{ unicode_char(160) }} || ';' || {{ unicode_char(8239) }} || 'support' || {{ unicode_char(10) }} as raw_text,
         'price;support' as expected
     union all
     select
         'clean_text' as parser_macro,
-        chr(65279) || 'RSP-1' || chr(12288) as raw_text,
+        {{ unicode_char(65279) }} || 'RSP-1' || {{ unicode_char(12288) }} as raw_text,
         'RSP-1' as expected
     union all
     select
         'clean_text' as parser_macro,
-        chr(9) || chr(160) || chr(8203) as raw_text,
+        {{ unicode_char(9) }} || {{ unicode_char(160) }} || {{ unicode_char(8203) }} as raw_text,
         null as expected
 ),
 
