@@ -1,13 +1,11 @@
 {% macro landing_contract() %}
-    {#- The landing contract: entity folder -> its columns, in order. The one list dbt reads. -#}
-    {{ return({
-        'crm_accounts': ['account_id', 'account_name', 'industry', 'region', 'country', 'employee_count', 'plan', 'arr', 'currency', 'contract_start_date', 'renewal_date', 'churned_at', 'churn_reason', 'updated_at'],
-        'crm_contacts': ['contact_id', 'account_id', 'email', 'full_name', 'role', 'job_title', 'created_at', 'updated_at'],
-        'survey_invitations': ['invitation_id', 'campaign_id', 'contact_id', 'survey_type', 'trigger_ticket_id', 'channel', 'sent_at', 'updated_at'],
-        'survey_responses': ['response_id', 'invitation_id', 'campaign_id', 'contact_id', 'score', 'comment', 'tags', 'responded_at', 'updated_at'],
-        'support_tickets': ['ticket_id', 'account_id', 'requester_contact_id', 'category', 'priority', 'channel', 'status', 'created_at', 'first_response_at', 'solved_at', 'reopened_count', 'downtime_minutes', 'updated_at'],
-        'loop_followups': ['followup_id', 'response_id', 'owner', 'action', 'followed_up_at', 'outcome', 'updated_at'],
-    }) }}
+    {#- The landing contract: entity folder -> its column names, in order, from the typed column
+        specs (macros/landing_spec.sql). The one list dbt reads. -#}
+    {%- set contract = {} -%}
+    {%- for entity in ['crm_accounts', 'crm_contacts', 'survey_invitations', 'survey_responses', 'support_tickets', 'loop_followups'] -%}
+    {%- do contract.update({entity: landing_columns(entity) | map(attribute='name') | list}) -%}
+    {%- endfor -%}
+    {{ return(contract) }}
 {% endmacro %}
 
 

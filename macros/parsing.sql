@@ -312,43 +312,15 @@
 {% endmacro %}
 
 
-{% macro landing_raw_columns(entity) %}
-    {#- The landing row's text columns, carried through a validated model as _raw_<column> so
-        quarantined_raw_values can build raw_values at the end, for quarantined rows only. -#}
-    {%- for column in landing_contract()[entity] %}
-    landing.{{ column }} as _raw_{{ column }},
-    {%- endfor %}
-{% endmacro %}
-
-
-{% macro quarantined_raw_values(entity, hashed=[]) %}
-    {#- raw_values (landing_values_json of the _raw_ columns) where row_status is quarantined, else
-        null: only audit.quarantine_rows reads it, and building JSON for every row was half the
-        cost of the largest staging models. -#}
+{% macro quarantined_raw_values(entity) %}
+    {#- raw_values (landing_values_json of the _raw_ columns, personal columns of the spec only as
+        their pii_hash) where row_status is quarantined, else null: only audit.quarantine_rows
+        reads it, and building JSON for every row was half the cost of the largest staging models. -#}
+    {%- set hashed = landing_columns(entity) | selectattr('pii') | map(attribute='name') | list -%}
     case
         when row_status = 'quarantined'
             then {{ landing_values_json(landing_contract()[entity], hashed=hashed, prefix='_raw_') }}
     end
-{% endmacro %}
-
-
-{% macro validated_columns(entity, columns, hashed=[]) %}
-    {#- The select list of a base_*_validated table, from its final CTE: the row's file, position
-        and read problem, raw_values (quarantined rows only), the entity's typed `columns`, then
-        updated_at and the row's fate (version_rank, row_problem, quarantine_reason, row_status). -#}
-    _file_name,
-    _row_number,
-    _read_problem,
-    {{ quarantined_raw_values(entity, hashed=hashed) }} as raw_values,
-    {%- for column in columns %}
-    {{ column }},
-    {%- endfor %}
-    updated_at_text,
-    updated_at,
-    version_rank,
-    row_problem,
-    quarantine_reason,
-    row_status
 {% endmacro %}
 
 

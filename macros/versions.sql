@@ -11,41 +11,46 @@
 {% endmacro %}
 
 
-{% macro check_present(column, relation='typed') %}
-    {#- Quarantine reason for a required text value that is blank. -#}
-    when {{ relation }}.{{ column }} is null then 'missing_{{ column }}'
+{% macro missing_problem(column, relation='typed') %}
+    {#- 'missing_<column>' when a required text value is blank, else null. -#}
+    case when {{ relation }}.{{ column }} is null then 'missing_{{ column }}' end
 {% endmacro %}
 
 
-{% macro check_required(column, relation='typed') %}
-    {#- Quarantine reasons for a required parsed value: missing_<column> when blank,
-        invalid_<column> when it does not parse. Expects <column>_text (trimmed text) and
-        <column> (parsed) in the relation. -#}
-    when {{ relation }}.{{ column }}_text is null then 'missing_{{ column }}'
-    when {{ relation }}.{{ column }} is null then 'invalid_{{ column }}'
+{% macro required_problem(column, relation='typed') %}
+    {#- For a required parsed value: 'missing_<column>' when blank, 'invalid_<column>' when it does
+        not parse, else null. Expects <column>_text (trimmed text) and <column> (parsed). -#}
+    case
+        when {{ relation }}.{{ column }}_text is null then 'missing_{{ column }}'
+        when {{ relation }}.{{ column }} is null then 'invalid_{{ column }}'
+    end
 {% endmacro %}
 
 
-{% macro check_optional(column, relation='typed') %}
-    {#- Quarantine reason for an optional value that is present but does not parse. -#}
-    when {{ relation }}.{{ column }}_text is not null and {{ relation }}.{{ column }} is null
-        then 'invalid_{{ column }}'
+{% macro optional_problem(column, relation='typed') %}
+    {#- For an optional value: 'invalid_<column>' when it is present but does not parse, else null. -#}
+    case
+        when {{ relation }}.{{ column }}_text is not null and {{ relation }}.{{ column }} is null
+            then 'invalid_{{ column }}'
+    end
 {% endmacro %}
 
 
-{% macro check_reference(column, parent, parent_name) %}
-    {#- unknown_<parent_name> when no version of the parent row exists, <parent_name>_quarantined
-        when the parent's winning row is quarantined. `parent` is a CTE of winning parent rows with
-        columns <column> and row_problem. -#}
-    when {{ parent }}.{{ column }} is null then 'unknown_{{ parent_name }}'
-    when {{ parent }}.row_problem is not null then '{{ parent_name }}_quarantined'
+{% macro reference_problem(column, parent, parent_name) %}
+    {#- 'unknown_<parent_name>' when no version of the parent row exists, '<parent_name>_quarantined'
+        when the parent's winning row is quarantined, else null. `parent` is a CTE of winning parent
+        rows with columns <column> and row_problem. -#}
+    case
+        when {{ parent }}.{{ column }} is null then 'unknown_{{ parent_name }}'
+        when {{ parent }}.row_problem is not null then '{{ parent_name }}_quarantined'
+    end
 {% endmacro %}
 
 
-{% macro row_outcome(id_column) %}
-    {#- The final quarantine_reason and row_status of a validated row, from its read problem
-        (a line the file reader could not decode), id, parsed updated_at, version_rank and
-        row_problem (the first failing entity rule, or null). -#}
+{% macro quarantine_reason_of(id_column) %}
+    {#- The row's quarantine reason, from its read problem (a line the file reader could not
+        decode), id, parsed updated_at, version_rank and row_problem (the first failing entity
+        rule, or null); null for a staged or superseded row. -#}
     case
         when _read_problem is not null then _read_problem
         when {{ id_column }} is null then 'missing_id'
@@ -53,13 +58,19 @@
         when updated_at is null then 'invalid_updated_at'
         when version_rank > 1 then null
         else row_problem
-    end as quarantine_reason,
+    end
+{% endmacro %}
+
+
+{% macro row_status_of(id_column) %}
+    {#- The row's fate: quarantined (unreadable, no id or updated_at, or a failing rule on the
+        winning version), superseded (a newer version of its id wins) or staged. -#}
     case
         when _read_problem is not null or {{ id_column }} is null or updated_at is null then 'quarantined'
         when version_rank > 1 then 'superseded'
         when row_problem is not null then 'quarantined'
         else 'staged'
-    end as row_status
+    end
 {% endmacro %}
 
 

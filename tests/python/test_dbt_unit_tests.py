@@ -71,22 +71,21 @@ def test_every_dbt_unit_test_passes(unit_test_run):
 
 def quarantine_rules(sql: str) -> set[str]:
     """The quarantine reasons a validated model can give, read from its source: the row_problem
-    case (check_present, check_required, check_reference and literal reasons), plus the rules
-    every validated model shares through row_outcome (an undecodable line, a missing id, a
-    missing or unparseable updated_at)."""
-    match = re.search(
-        r"case\b(?P<body>(?:(?!\bend as \w+).)*?)\bend as row_problem", sql, re.DOTALL
-    )
+    coalesce of rules (missing_problem, required_problem, reference_problem and literal reasons),
+    plus the rules every validated model shares through quarantine_reason_of (an undecodable
+    line, a missing id, a missing or unparseable updated_at)."""
+    end = sql.find(") as row_problem")
+    start = sql.rfind("coalesce(", 0, end)
     rules: set[str] = set()
-    if match:
-        body = match["body"]
-        rules |= {f"missing_{c}" for c in re.findall(r"check_present\('(\w+)'", body)}
-        for column in re.findall(r"check_required\('(\w+)'", body):
+    if end >= 0 and start >= 0:
+        body = sql[start:end]
+        rules |= {f"missing_{c}" for c in re.findall(r"missing_problem\('(\w+)'", body)}
+        for column in re.findall(r"required_problem\('(\w+)'", body):
             rules |= {f"missing_{column}", f"invalid_{column}"}
-        for parent in re.findall(r"check_reference\('\w+', '\w+', '(\w+)'\)", body):
+        for parent in re.findall(r"reference_problem\('\w+', '\w+', '(\w+)'\)", body):
             rules |= {f"unknown_{parent}", f"{parent}_quarantined"}
         rules |= set(re.findall(r"then '(\w+)'", body))
-    if "row_outcome(" in sql:
+    if "quarantine_reason_of(" in sql:
         rules |= {"invalid_utf8", "missing_id", "missing_updated_at", "invalid_updated_at"}
     return rules
 

@@ -12,32 +12,20 @@ fx_rates as (
 ),
 
 typed as (
+    {#- Each landing column through the parser its spec names (macros/landing_spec.sql): the raw
+        text (_raw_<column>, kept for a quarantined row's raw_values), the trimmed text
+        (<column>_text; never for personal columns) and the typed value (<column>). -#}
     select
         landing._file_name,
         landing._row_number,
         landing._read_problem,
-        {{ landing_raw_columns('crm_accounts') }}
-        {{ clean_text('landing.account_id') }} as account_id,
-        {{ clean_text('landing.account_name') }} as account_name,
-        {{ normalise_enum('landing.industry') }} as industry,
-        {{ clean_text('landing.region') }} as region,
-        {{ clean_text('landing.country') }} as country,
-        {{ normalise_enum('landing.plan') }} as plan,
-        {{ clean_text('landing.employee_count') }} as employee_count_text,
-        {{ parse_integer('landing.employee_count') }} as employee_count,
-        {{ clean_text('landing.arr') }} as arr_text,
-        {{ parse_decimal('landing.arr') }} as arr_amount,
-        {{ clean_text('landing.currency') }} as currency_text,
-        upper({{ clean_text('landing.currency') }}) as currency_code,
-        {{ clean_text('landing.contract_start_date') }} as contract_start_date_text,
-        {{ parse_date('landing.contract_start_date') }} as contract_start_date,
-        {{ clean_text('landing.renewal_date') }} as renewal_date_text,
-        {{ parse_date('landing.renewal_date') }} as renewal_date,
-        {{ clean_text('landing.churned_at') }} as churned_at_text,
-        {{ parse_timestamp_utc('landing.churned_at') }} as churned_at,
-        {{ clean_text('landing.churn_reason') }} as churn_reason,
-        {{ clean_text('landing.updated_at') }} as updated_at_text,
-        {{ parse_timestamp_utc('landing.updated_at') }} as updated_at
+        {%- for column in landing_columns('crm_accounts') %}
+        landing.{{ column.name }} as _raw_{{ column.name }},
+        {%- if not column.pii %}
+        {{ clean_text('landing.' ~ column.name) }} as {{ column.name }}_text,
+        {%- endif %}
+        {{ parse_landing_column('landing.' ~ column.name, column.parser) }} as {{ column.name }}{{ ',' if not loop.last }}
+        {%- endfor %}
     from landing
 ),
 
@@ -48,30 +36,31 @@ checked as (
     select
         typed.*,
         {{ version_rank('typed.account_id', 'typed.updated_at') }} as version_rank,
+        coalesce(
+            {{ optional_problem('arr') }},
+            case when typed.arr < 0 then 'negative_arr' end
+        ) as arr_problem,
         case
-            when typed.arr_text is not null and typed.arr_amount is null then 'invalid_arr'
-            when typed.arr_amount < 0 then 'negative_arr'
-        end as arr_problem,
-        case
-            when typed.arr_amount is not null and typed.currency_code is null then 'missing_currency'
-            when typed.currency_code is not null and fx_rates.currency_code is null then 'unknown_currency'
+            when typed.arr is not null and typed.currency is null then 'missing_currency'
+            when typed.currency is not null and fx_rates.currency_code is null then 'unknown_currency'
         end as currency_problem,
-        case
-            {{ check_optional('employee_count') }}
-            when typed.employee_count < 0 then 'invalid_employee_count'
-        end as employee_count_problem,
-        case {{ check_optional('contract_start_date') }} end as contract_start_date_problem,
-        case {{ check_optional('renewal_date') }} end as renewal_date_problem,
-        case {{ check_optional('churned_at') }} end as churned_at_problem,
+        coalesce(
+            {{ optional_problem('employee_count') }},
+            case when typed.employee_count < 0 then 'invalid_employee_count' end
+        ) as employee_count_problem,
+        {{ optional_problem('contract_start_date') }} as contract_start_date_problem,
+        {{ optional_problem('renewal_date') }} as renewal_date_problem,
+        {{ optional_problem('churned_at') }} as churned_at_problem,
         cast(null as {{ dbt.type_string() }}) as row_problem
     from typed
-    left join fx_rates on typed.currency_code = fx_rates.currency_code
+    left join fx_rates on typed.currency = fx_rates.currency_code
 ),
 
 decided as (
     select
         checked.*,
-        {{ row_outcome('account_id') }}
+        {{ quarantine_reason_of('account_id') }} as quarantine_reason,
+        {{ row_status_of('account_id') }} as row_status
     from checked
 ),
 
@@ -93,10 +82,10 @@ published as (
         {{ unless_problem('employee_count') }} as employee_count,
         employee_count_problem,
         arr_text,
-        {{ unless_problem('arr_amount', 'arr_problem') }} as arr_amount,
+        {{ unless_problem('arr', 'arr_problem') }} as arr_amount,
         arr_problem,
         currency_text,
-        {{ unless_problem('currency_code', 'currency_problem') }} as currency_code,
+        {{ unless_problem('currency', 'currency_problem') }} as currency_code,
         currency_problem,
         contract_start_date_text,
         {{ unless_problem('contract_start_date') }} as contract_start_date,

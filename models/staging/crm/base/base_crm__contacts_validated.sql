@@ -17,21 +17,20 @@ accounts as (
 ),
 
 typed as (
+    {#- Each landing column through the parser its spec names (macros/landing_spec.sql): the raw
+        text (_raw_<column>, kept for a quarantined row's raw_values), the trimmed text
+        (<column>_text; never for personal columns) and the typed value (<column>). -#}
     select
         landing._file_name,
         landing._row_number,
         landing._read_problem,
-        {{ landing_raw_columns('crm_contacts') }}
-        {{ clean_text('landing.contact_id') }} as contact_id,
-        {{ clean_text('landing.account_id') }} as account_id,
-        {{ pii_hash('landing.email') }} as email_hash,
-        {{ clean_text('landing.role') }} as role_text,
-        {{ normalise_enum('landing.role') }} as role,
-        {{ clean_text('landing.job_title') }} as job_title,
-        {{ clean_text('landing.created_at') }} as created_at_text,
-        {{ parse_timestamp_utc('landing.created_at') }} as created_at,
-        {{ clean_text('landing.updated_at') }} as updated_at_text,
-        {{ parse_timestamp_utc('landing.updated_at') }} as updated_at
+        {%- for column in landing_columns('crm_contacts') %}
+        landing.{{ column.name }} as _raw_{{ column.name }},
+        {%- if not column.pii %}
+        {{ clean_text('landing.' ~ column.name) }} as {{ column.name }}_text,
+        {%- endif %}
+        {{ parse_landing_column('landing.' ~ column.name, column.parser) }} as {{ column.name }}{{ ',' if not loop.last }}
+        {%- endfor %}
     from landing
 ),
 
@@ -45,11 +44,11 @@ checked as (
             when typed.role_text is null then 'missing_role'
             when typed.role not in ('end_user', 'decision_maker') then 'invalid_role'
         end as role_problem,
-        case {{ check_optional('created_at') }} end as created_at_problem,
-        case
-            {{ check_present('account_id') }}
-            {{ check_reference('account_id', 'accounts', 'account') }}
-        end as row_problem
+        {{ optional_problem('created_at') }} as created_at_problem,
+        coalesce(
+            {{ missing_problem('account_id') }},
+            {{ reference_problem('account_id', 'accounts', 'account') }}
+        ) as row_problem
     from typed
     left join accounts on typed.account_id = accounts.account_id
 ),
@@ -57,7 +56,8 @@ checked as (
 decided as (
     select
         checked.*,
-        {{ row_outcome('contact_id') }}
+        {{ quarantine_reason_of('contact_id') }} as quarantine_reason,
+        {{ row_status_of('contact_id') }} as row_status
     from checked
 ),
 
@@ -69,10 +69,10 @@ published as (
         _file_name,
         _row_number,
         _read_problem,
-        {{ quarantined_raw_values('crm_contacts', hashed=['email', 'full_name']) }} as raw_values,
+        {{ quarantined_raw_values('crm_contacts') }} as raw_values,
         contact_id,
         account_id,
-        email_hash,
+        email as email_hash,
         role_text,
         {{ unless_problem('role') }} as role,
         role_problem,

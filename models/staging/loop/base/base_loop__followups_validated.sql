@@ -17,20 +17,20 @@ responses as (
 ),
 
 typed as (
+    {#- Each landing column through the parser its spec names (macros/landing_spec.sql): the raw
+        text (_raw_<column>, kept for a quarantined row's raw_values), the trimmed text
+        (<column>_text; never for personal columns) and the typed value (<column>). -#}
     select
         landing._file_name,
         landing._row_number,
         landing._read_problem,
-        {{ landing_raw_columns('loop_followups') }}
-        {{ clean_text('landing.followup_id') }} as followup_id,
-        {{ clean_text('landing.response_id') }} as response_id,
-        {{ clean_text('landing.owner') }} as owner,
-        {{ normalise_enum('landing.action') }} as action,
-        {{ normalise_enum('landing.outcome') }} as outcome,
-        {{ clean_text('landing.followed_up_at') }} as followed_up_at_text,
-        {{ parse_timestamp_utc('landing.followed_up_at') }} as followed_up_at,
-        {{ clean_text('landing.updated_at') }} as updated_at_text,
-        {{ parse_timestamp_utc('landing.updated_at') }} as updated_at
+        {%- for column in landing_columns('loop_followups') %}
+        landing.{{ column.name }} as _raw_{{ column.name }},
+        {%- if not column.pii %}
+        {{ clean_text('landing.' ~ column.name) }} as {{ column.name }}_text,
+        {%- endif %}
+        {{ parse_landing_column('landing.' ~ column.name, column.parser) }} as {{ column.name }}{{ ',' if not loop.last }}
+        {%- endfor %}
     from landing
 ),
 
@@ -38,12 +38,12 @@ checked as (
     select
         typed.*,
         {{ version_rank('typed.followup_id', 'typed.updated_at') }} as version_rank,
-        case
-            {{ check_present('response_id') }}
-            {{ check_required('followed_up_at') }}
-            {{ check_reference('response_id', 'responses', 'response') }}
-            when typed.followed_up_at < responses.responded_at then 'followup_before_response'
-        end as row_problem
+        coalesce(
+            {{ missing_problem('response_id') }},
+            {{ required_problem('followed_up_at') }},
+            {{ reference_problem('response_id', 'responses', 'response') }},
+            case when typed.followed_up_at < responses.responded_at then 'followup_before_response' end
+        ) as row_problem
     from typed
     left join responses on typed.response_id = responses.response_id
 ),
@@ -51,26 +51,32 @@ checked as (
 decided as (
     select
         checked.*,
-        {{ row_outcome('followup_id') }}
+        {{ quarantine_reason_of('followup_id') }} as quarantine_reason,
+        {{ row_status_of('followup_id') }} as row_status
     from checked
 ),
 
 published as (
-    {#- The table's columns (validated_columns): where the row came from, its raw text where it is
-        quarantined, the typed columns below, updated_at and the row's fate. -#}
+    {#- Where the row came from, its raw text where it is quarantined, the typed columns,
+        updated_at and the row's fate. -#}
     select
-        {{ validated_columns(
-            'loop_followups',
-            [
-                'followup_id',
-                'response_id',
-                'owner',
-                'action',
-                'outcome',
-                'followed_up_at_text',
-                'followed_up_at',
-            ],
-        ) }}
+        _file_name,
+        _row_number,
+        _read_problem,
+        {{ quarantined_raw_values('loop_followups') }} as raw_values,
+        followup_id,
+        response_id,
+        owner,
+        action,
+        outcome,
+        followed_up_at_text,
+        followed_up_at,
+        updated_at_text,
+        updated_at,
+        version_rank,
+        row_problem,
+        quarantine_reason,
+        row_status
     from decided
 )
 

@@ -16,30 +16,20 @@ accounts as (
 ),
 
 typed as (
+    {#- Each landing column through the parser its spec names (macros/landing_spec.sql): the raw
+        text (_raw_<column>, kept for a quarantined row's raw_values), the trimmed text
+        (<column>_text; never for personal columns) and the typed value (<column>). -#}
     select
         landing._file_name,
         landing._row_number,
         landing._read_problem,
-        {{ landing_raw_columns('support_tickets') }}
-        {{ clean_text('landing.ticket_id') }} as ticket_id,
-        {{ clean_text('landing.account_id') }} as account_id,
-        {{ clean_text('landing.requester_contact_id') }} as requester_contact_id,
-        {{ normalise_enum('landing.category') }} as category,
-        {{ normalise_enum('landing.priority') }} as priority,
-        {{ normalise_enum('landing.channel') }} as channel,
-        {{ normalise_enum('landing.status') }} as status,
-        {{ clean_text('landing.created_at') }} as created_at_text,
-        {{ parse_timestamp_utc('landing.created_at') }} as created_at,
-        {{ clean_text('landing.first_response_at') }} as first_response_at_text,
-        {{ parse_timestamp_utc('landing.first_response_at') }} as first_response_at,
-        {{ clean_text('landing.solved_at') }} as solved_at_text,
-        {{ parse_timestamp_utc('landing.solved_at') }} as solved_at,
-        {{ clean_text('landing.reopened_count') }} as reopened_count_text,
-        {{ parse_integer('landing.reopened_count') }} as reopened_count,
-        {{ clean_text('landing.downtime_minutes') }} as downtime_minutes_text,
-        {{ parse_decimal('landing.downtime_minutes') }} as downtime_minutes,
-        {{ clean_text('landing.updated_at') }} as updated_at_text,
-        {{ parse_timestamp_utc('landing.updated_at') }} as updated_at
+        {%- for column in landing_columns('support_tickets') %}
+        landing.{{ column.name }} as _raw_{{ column.name }},
+        {%- if not column.pii %}
+        {{ clean_text('landing.' ~ column.name) }} as {{ column.name }}_text,
+        {%- endif %}
+        {{ parse_landing_column('landing.' ~ column.name, column.parser) }} as {{ column.name }}{{ ',' if not loop.last }}
+        {%- endfor %}
     from landing
 ),
 
@@ -50,27 +40,27 @@ checked as (
     select
         typed.*,
         {{ version_rank('typed.ticket_id', 'typed.updated_at') }} as version_rank,
-        case
-            {{ check_optional('first_response_at') }}
-            when typed.first_response_at < typed.created_at then 'first_response_before_created'
-        end as first_response_at_problem,
-        case
-            {{ check_optional('solved_at') }}
-            when typed.solved_at < typed.created_at then 'solved_before_created'
-        end as solved_at_problem,
-        case
-            {{ check_optional('reopened_count') }}
-            when typed.reopened_count < 0 then 'invalid_reopened_count'
-        end as reopened_count_problem,
-        case
-            {{ check_optional('downtime_minutes') }}
-            when typed.downtime_minutes < 0 then 'invalid_downtime_minutes'
-        end as downtime_minutes_problem,
-        case
-            {{ check_present('account_id') }}
-            {{ check_required('created_at') }}
-            {{ check_reference('account_id', 'accounts', 'account') }}
-        end as row_problem
+        coalesce(
+            {{ optional_problem('first_response_at') }},
+            case when typed.first_response_at < typed.created_at then 'first_response_before_created' end
+        ) as first_response_at_problem,
+        coalesce(
+            {{ optional_problem('solved_at') }},
+            case when typed.solved_at < typed.created_at then 'solved_before_created' end
+        ) as solved_at_problem,
+        coalesce(
+            {{ optional_problem('reopened_count') }},
+            case when typed.reopened_count < 0 then 'invalid_reopened_count' end
+        ) as reopened_count_problem,
+        coalesce(
+            {{ optional_problem('downtime_minutes') }},
+            case when typed.downtime_minutes < 0 then 'invalid_downtime_minutes' end
+        ) as downtime_minutes_problem,
+        coalesce(
+            {{ missing_problem('account_id') }},
+            {{ required_problem('created_at') }},
+            {{ reference_problem('account_id', 'accounts', 'account') }}
+        ) as row_problem
     from typed
     left join accounts on typed.account_id = accounts.account_id
 ),
@@ -78,7 +68,8 @@ checked as (
 decided as (
     select
         checked.*,
-        {{ row_outcome('ticket_id') }}
+        {{ quarantine_reason_of('ticket_id') }} as quarantine_reason,
+        {{ row_status_of('ticket_id') }} as row_status
     from checked
 ),
 

@@ -16,22 +16,20 @@ contacts as (
 ),
 
 typed as (
+    {#- Each landing column through the parser its spec names (macros/landing_spec.sql): the raw
+        text (_raw_<column>, kept for a quarantined row's raw_values), the trimmed text
+        (<column>_text; never for personal columns) and the typed value (<column>). -#}
     select
         landing._file_name,
         landing._row_number,
         landing._read_problem,
-        {{ landing_raw_columns('survey_invitations') }}
-        {{ clean_text('landing.invitation_id') }} as invitation_id,
-        {{ clean_text('landing.campaign_id') }} as campaign_id,
-        {{ clean_text('landing.contact_id') }} as contact_id,
-        {{ clean_text('landing.survey_type') }} as survey_type_text,
-        {{ normalise_enum('landing.survey_type') }} as survey_type,
-        {{ clean_text('landing.trigger_ticket_id') }} as trigger_ticket_id,
-        {{ normalise_enum('landing.channel') }} as channel,
-        {{ clean_text('landing.sent_at') }} as sent_at_text,
-        {{ parse_timestamp_utc('landing.sent_at') }} as sent_at,
-        {{ clean_text('landing.updated_at') }} as updated_at_text,
-        {{ parse_timestamp_utc('landing.updated_at') }} as updated_at
+        {%- for column in landing_columns('survey_invitations') %}
+        landing.{{ column.name }} as _raw_{{ column.name }},
+        {%- if not column.pii %}
+        {{ clean_text('landing.' ~ column.name) }} as {{ column.name }}_text,
+        {%- endif %}
+        {{ parse_landing_column('landing.' ~ column.name, column.parser) }} as {{ column.name }}{{ ',' if not loop.last }}
+        {%- endfor %}
     from landing
 ),
 
@@ -39,13 +37,15 @@ checked as (
     select
         typed.*,
         {{ version_rank('typed.invitation_id', 'typed.updated_at') }} as version_rank,
-        case
-            {{ check_present('contact_id') }}
-            when typed.survey_type_text is null then 'missing_survey_type'
-            when typed.survey_type not in ('relationship', 'transactional') then 'invalid_survey_type'
-            {{ check_required('sent_at') }}
-            {{ check_reference('contact_id', 'contacts', 'contact') }}
-        end as row_problem
+        coalesce(
+            {{ missing_problem('contact_id') }},
+            case
+                when typed.survey_type_text is null then 'missing_survey_type'
+                when typed.survey_type not in ('relationship', 'transactional') then 'invalid_survey_type'
+            end,
+            {{ required_problem('sent_at') }},
+            {{ reference_problem('contact_id', 'contacts', 'contact') }}
+        ) as row_problem
     from typed
     left join contacts on typed.contact_id = contacts.contact_id
 ),
@@ -53,28 +53,34 @@ checked as (
 decided as (
     select
         checked.*,
-        {{ row_outcome('invitation_id') }}
+        {{ quarantine_reason_of('invitation_id') }} as quarantine_reason,
+        {{ row_status_of('invitation_id') }} as row_status
     from checked
 ),
 
 published as (
-    {#- The table's columns (validated_columns): where the row came from, its raw text where it is
-        quarantined, the typed columns below, updated_at and the row's fate. -#}
+    {#- Where the row came from, its raw text where it is quarantined, the typed columns,
+        updated_at and the row's fate. -#}
     select
-        {{ validated_columns(
-            'survey_invitations',
-            [
-                'invitation_id',
-                'campaign_id',
-                'contact_id',
-                'survey_type_text',
-                'survey_type',
-                'trigger_ticket_id',
-                'channel',
-                'sent_at_text',
-                'sent_at',
-            ],
-        ) }}
+        _file_name,
+        _row_number,
+        _read_problem,
+        {{ quarantined_raw_values('survey_invitations') }} as raw_values,
+        invitation_id,
+        campaign_id,
+        contact_id,
+        survey_type_text,
+        survey_type,
+        trigger_ticket_id,
+        channel,
+        sent_at_text,
+        sent_at,
+        updated_at_text,
+        updated_at,
+        version_rank,
+        row_problem,
+        quarantine_reason,
+        row_status
     from decided
 )
 

@@ -26,23 +26,20 @@ contacts as (
 ),
 
 typed as (
+    {#- Each landing column through the parser its spec names (macros/landing_spec.sql): the raw
+        text (_raw_<column>, kept for a quarantined row's raw_values), the trimmed text
+        (<column>_text; never for personal columns) and the typed value (<column>). -#}
     select
         landing._file_name,
         landing._row_number,
         landing._read_problem,
-        {{ landing_raw_columns('survey_responses') }}
-        {{ clean_text('landing.response_id') }} as response_id,
-        {{ clean_text('landing.invitation_id') }} as invitation_id,
-        {{ clean_text('landing.campaign_id') }} as campaign_id,
-        {{ clean_text('landing.contact_id') }} as contact_id,
-        {{ clean_text('landing.score') }} as score_text,
-        {{ parse_integer('landing.score') }} as score,
-        {{ clean_text('landing.comment') }} as comment,
-        {{ normalise_tags('landing.tags') }} as tags,
-        {{ clean_text('landing.responded_at') }} as responded_at_text,
-        {{ parse_timestamp_utc('landing.responded_at') }} as responded_at,
-        {{ clean_text('landing.updated_at') }} as updated_at_text,
-        {{ parse_timestamp_utc('landing.updated_at') }} as updated_at
+        {%- for column in landing_columns('survey_responses') %}
+        landing.{{ column.name }} as _raw_{{ column.name }},
+        {%- if not column.pii %}
+        {{ clean_text('landing.' ~ column.name) }} as {{ column.name }}_text,
+        {%- endif %}
+        {{ parse_landing_column('landing.' ~ column.name, column.parser) }} as {{ column.name }}{{ ',' if not loop.last }}
+        {%- endfor %}
     from landing
 ),
 
@@ -50,18 +47,19 @@ checked as (
     select
         typed.*,
         {{ version_rank('typed.response_id', 'typed.updated_at') }} as version_rank,
-        case
-            {{ check_present('invitation_id') }}
-            {{ check_present('contact_id') }}
-            when typed.score_text is null then 'missing_score'
-            when typed.score is null then 'invalid_score'
-            when typed.score < 0 or typed.score > 10 then 'score_out_of_range'
-            {{ check_required('responded_at') }}
-            {{ check_reference('invitation_id', 'invitations', 'invitation') }}
-            {{ check_reference('contact_id', 'contacts', 'contact') }}
-            when typed.contact_id <> invitations.contact_id then 'contact_mismatch'
-            when typed.responded_at < invitations.sent_at then 'response_before_invitation'
-        end as row_problem
+        coalesce(
+            {{ missing_problem('invitation_id') }},
+            {{ missing_problem('contact_id') }},
+            {{ required_problem('score') }},
+            case when typed.score < 0 or typed.score > 10 then 'score_out_of_range' end,
+            {{ required_problem('responded_at') }},
+            {{ reference_problem('invitation_id', 'invitations', 'invitation') }},
+            {{ reference_problem('contact_id', 'contacts', 'contact') }},
+            case
+                when typed.contact_id <> invitations.contact_id then 'contact_mismatch'
+                when typed.responded_at < invitations.sent_at then 'response_before_invitation'
+            end
+        ) as row_problem
     from typed
     left join invitations on typed.invitation_id = invitations.invitation_id
     left join contacts on typed.contact_id = contacts.contact_id
@@ -70,29 +68,35 @@ checked as (
 decided as (
     select
         checked.*,
-        {{ row_outcome('response_id') }}
+        {{ quarantine_reason_of('response_id') }} as quarantine_reason,
+        {{ row_status_of('response_id') }} as row_status
     from checked
 ),
 
 published as (
-    {#- The table's columns (validated_columns): where the row came from, its raw text where it is
-        quarantined, the typed columns below, updated_at and the row's fate. -#}
+    {#- Where the row came from, its raw text where it is quarantined, the typed columns,
+        updated_at and the row's fate. -#}
     select
-        {{ validated_columns(
-            'survey_responses',
-            [
-                'response_id',
-                'invitation_id',
-                'campaign_id',
-                'contact_id',
-                'score_text',
-                'score',
-                'comment',
-                'tags',
-                'responded_at_text',
-                'responded_at',
-            ],
-        ) }}
+        _file_name,
+        _row_number,
+        _read_problem,
+        {{ quarantined_raw_values('survey_responses') }} as raw_values,
+        response_id,
+        invitation_id,
+        campaign_id,
+        contact_id,
+        score_text,
+        score,
+        comment,
+        tags,
+        responded_at_text,
+        responded_at,
+        updated_at_text,
+        updated_at,
+        version_rank,
+        row_problem,
+        quarantine_reason,
+        row_status
     from decided
 )
 
