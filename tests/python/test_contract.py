@@ -13,7 +13,7 @@ from nps_warehouse.contract import LANDING_CONTRACT
 def test_dbt_column_specs_list_the_same_columns():
     specs = (PROJECT_DIR / "macros" / "landing_spec.sql").read_text()
     for entity, columns in LANDING_CONTRACT.items():
-        found = re.search(rf"macro get_{entity}_columns\(\) %}}(.*?)endmacro", specs, re.S)
+        found = re.search(rf"macro get_{entity}_columns\(\) %}}(.*?)endmacro", specs, re.DOTALL)
         assert found, entity
         assert tuple(re.findall(r"'name': '([a-z_]+)'", found.group(1))) == columns, entity
 
