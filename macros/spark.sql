@@ -99,6 +99,6 @@
     {%- if datepart in seconds -%}
     cast((unix_timestamp(date_trunc('{{ datepart }}', {{ second_date }})) - unix_timestamp(date_trunc('{{ datepart }}', {{ first_date }}))) / {{ seconds[datepart] }} as bigint)
     {%- else -%}
-    {{ return(dbt_spark.spark__datediff(first_date, second_date, datepart)) }}
+    {{ return(dbt.spark__datediff(first_date, second_date, datepart)) }}
     {%- endif -%}
 {% endmacro %}
