@@ -69,12 +69,13 @@ local_days as (
 ),
 
 working_intervals as (
+    {%- set local_midnight = 'cast(local_days.date_day as ' ~ dbt.type_timestamp() ~ ')' %}
     select
         schedules.region,
         local_days.date_day as local_date,
-        {{ local_to_utc(dbt.dateadd('minute', 'schedules.open_minute', 'cast(local_days.date_day as ' ~ dbt.type_timestamp() ~ ')'), 'schedules.time_zone') }}
+        {{ local_to_utc(dbt.dateadd('minute', 'schedules.open_minute', local_midnight), 'schedules.time_zone') }}
             as opens_at,
-        {{ local_to_utc(dbt.dateadd('minute', 'schedules.close_minute', 'cast(local_days.date_day as ' ~ dbt.type_timestamp() ~ ')'), 'schedules.time_zone') }}
+        {{ local_to_utc(dbt.dateadd('minute', 'schedules.close_minute', local_midnight), 'schedules.time_zone') }}
             as closes_at
     from local_days
     inner join schedules
@@ -105,24 +106,24 @@ tickets_with_ends as (
 
 ticket_interval_overlaps as (
     select
-        tickets_with_ends.ticket_id,
         {%- for measure in ['first_response', 'resolution'] %}
             {%- set until = 'tickets_with_ends.' ~ measure ~ '_until' %}
-        case
-            when {{ until }} > working_intervals.opens_at and tickets_with_ends.created_at < working_intervals.closes_at
-                then {{ dbt.datediff(
-                    'case when tickets_with_ends.created_at > working_intervals.opens_at then tickets_with_ends.created_at else working_intervals.opens_at end',
-                    'case when ' ~ until ~ ' < working_intervals.closes_at then ' ~ until ~ ' else working_intervals.closes_at end',
-                    'minute'
-                ) }}
-            else 0
-        end as {{ measure }}_overlap_minutes{{ ',' if not loop.last }}
+            case
+                when {{ until }} > working_intervals.opens_at and tickets_with_ends.created_at < working_intervals.closes_at
+                    then {{ dbt.datediff(
+                        'case when tickets_with_ends.created_at > working_intervals.opens_at then tickets_with_ends.created_at else working_intervals.opens_at end',
+                        'case when ' ~ until ~ ' < working_intervals.closes_at then ' ~ until ~ ' else working_intervals.closes_at end',
+                        'minute'
+                    ) }}
+                else 0
+            end as {{ measure }}_overlap_minutes,
         {%- endfor %}
+        tickets_with_ends.ticket_id
     from tickets_with_ends
     inner join working_intervals
         on tickets_with_ends.region = working_intervals.region
-            and working_intervals.opens_at < tickets_with_ends.measured_until
-            and working_intervals.closes_at > tickets_with_ends.created_at
+            and tickets_with_ends.measured_until > working_intervals.opens_at
+            and tickets_with_ends.created_at < working_intervals.closes_at
 ),
 
 overlap_totals as (
@@ -146,14 +147,14 @@ ticket_business_minutes as (
         tickets_with_ends.ticket_id,
         schedule_regions.region as schedule_region,
         {%- for measure, event in [('first_response', 'first_response_at'), ('resolution', 'solved_at')] %}
-        case
-            when schedule_regions.region is not null
-                then cast(coalesce(overlap_totals.{{ measure }}_overlap_minutes, 0) as {{ dbt.type_bigint() }})
-        end as {{ measure }}_business_minutes_elapsed,
-        case
-            when schedule_regions.region is not null and tickets_with_ends.{{ event }} is not null
-                then cast(coalesce(overlap_totals.{{ measure }}_overlap_minutes, 0) as {{ dbt.type_bigint() }})
-        end as {{ measure }}_business_minutes,
+            case
+                when schedule_regions.region is not null
+                    then cast(coalesce(overlap_totals.{{ measure }}_overlap_minutes, 0) as {{ dbt.type_bigint() }})
+            end as {{ measure }}_business_minutes_elapsed,
+            case
+                when schedule_regions.region is not null and tickets_with_ends.{{ event }} is not null
+                    then cast(coalesce(overlap_totals.{{ measure }}_overlap_minutes, 0) as {{ dbt.type_bigint() }})
+            end as {{ measure }}_business_minutes,
         {%- endfor %}
         schedule_regions.region is not null as has_business_schedule
     from tickets_with_ends

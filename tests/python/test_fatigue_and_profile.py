@@ -138,12 +138,14 @@ def test_promoter_profile_matches_an_independent_computation(sample_build, refer
     base = latest.groupby("survey_type")["promoter"].agg(["size", "sum"])
     mart = sample_build.query(
         "select * from marts.mart_promoter_profile"
-        " where attribute in ('region', 'plan', 'industry', 'respondent_role')"
+        " where attribute_name in ('region', 'plan', 'industry', 'respondent_role')"
     )
     compared = 0
     for attribute in ["region", "plan", "industry", "respondent_role"]:
         wanted = latest.groupby(["survey_type", attribute])["promoter"].agg(["size", "sum"])
-        got = mart[mart["attribute"] == attribute].set_index(["survey_type", "attribute_value"])
+        got = mart[mart["attribute_name"] == attribute].set_index(
+            ["survey_type", "attribute_value"]
+        )
         assert sorted(got.index) == sorted(wanted.index), attribute
         for (survey_type, value), row in wanted.iterrows():
             mart_row = got.loc[(survey_type, value)]

@@ -94,15 +94,15 @@ tickets_measured as (
         {#- The same targets on the business clock; unknown (null) also when the account's region
             has no schedule. -#}
         {%- for measure in ['first_response', 'resolution'] %}
-        case
-            when tickets_in_scope.{{ 'solved_at' if measure == 'resolution' else 'first_response_at' }}_problem is null
-                and business_minutes.has_business_schedule
-                then coalesce(
-                        business_minutes.{{ measure }}_business_minutes_elapsed
-                        > sla_targets.{{ measure }}_target_minutes,
-                        false
-                    )
-        end as is_{{ measure }}_business_sla_breached,
+            case
+                when tickets_in_scope.{{ 'solved_at' if measure == 'resolution' else 'first_response_at' }}_problem is null
+                    and business_minutes.has_business_schedule
+                    then coalesce(
+                            business_minutes.{{ measure }}_business_minutes_elapsed
+                            > sla_targets.{{ measure }}_target_minutes,
+                            false
+                        )
+            end as is_{{ measure }}_business_sla_breached,
         {%- endfor %}
         tickets_in_scope.has_unusable_values,
         tickets_in_scope.created_at,

@@ -82,15 +82,15 @@ respondents as (
 ),
 
 attribute_values as (
-    {%- for attribute, expression in attributes.items() %}
-    select
-        survey_type,
-        '{{ attribute }}' as attribute,
-        {{ expression }} as attribute_value,
-        case when nps_category = 'promoter' then 1 else 0 end as is_promoter
-    from respondents
+    {%- for attribute_name, expression in attributes.items() %}
+        select
+            survey_type,
+            '{{ attribute_name }}' as attribute_name,
+            {{ expression }} as attribute_value,
+            case when nps_category = 'promoter' then 1 else 0 end as is_promoter
+        from respondents
         {%- if not loop.last %}
-    union all
+            union all
         {%- endif %}
     {%- endfor %}
 ),
@@ -108,18 +108,18 @@ base as (
 by_value as (
     select
         survey_type,
-        attribute,
+        attribute_name,
         attribute_value,
         cast(count(*) as {{ dbt.type_bigint() }}) as respondents,
         cast(sum(is_promoter) as {{ dbt.type_bigint() }}) as promoters
     from attribute_values
-    group by survey_type, attribute, attribute_value
+    group by survey_type, attribute_name, attribute_value
 ),
 
 compared as (
     select
         by_value.survey_type,
-        by_value.attribute,
+        by_value.attribute_name,
         by_value.attribute_value,
         by_value.respondents,
         by_value.promoters,
@@ -138,7 +138,7 @@ profiled as (
         above (below) the base rate. -#}
     select
         survey_type,
-        attribute,
+        attribute_name,
         attribute_value,
         respondents,
         promoters,

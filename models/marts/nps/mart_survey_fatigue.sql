@@ -57,7 +57,7 @@ invitation_history as (
     from invitations
     left join invitations as earlier
         on invitations.contact_id = earlier.contact_id
-            and earlier.sent_at < invitations.sent_at
+            and invitations.sent_at > earlier.sent_at
     group by invitations.invitation_id
 ),
 
@@ -102,25 +102,36 @@ banded as (
     from invitations_in_scope
 ),
 
+banded_with_all as (
+    {#- Every invitation once under its own survey type and once under 'all'. -#}
+    select * from banded
+    union all
+    select
+        invitation_id,
+        'all' as survey_type,
+        previous_invitations_band,
+        previous_invitations_band_order,
+        days_since_previous_invitation_band,
+        days_since_previous_invitation_band_order,
+        is_responded,
+        is_commented
+    from banded
+),
+
 counted as (
     {%- for dimension in dimensions %}
-        {%- for survey_type in ['survey_type', "'all'"] %}
-    select
-        {{ survey_type }} as survey_type,
-        '{{ dimension }}' as fatigue_dimension,
-        {{ dimension }}_band as band,
-        {{ dimension }}_band_order as band_order,
-        cast(count(*) as {{ dbt.type_bigint() }}) as invitations,
-        {{ count_where('is_responded') }} as responded_invitations,
-        {{ count_where('is_responded and is_commented') }} as commented_invitations
-    from banded
-    group by 1, 2, 3, 4
-            {%- if not loop.last %}
-    union all
-            {%- endif %}
-        {%- endfor %}
+        select
+            survey_type,
+            '{{ dimension }}' as fatigue_dimension,
+            {{ dimension }}_band as band,
+            {{ dimension }}_band_order as band_order,
+            cast(count(*) as {{ dbt.type_bigint() }}) as invitations,
+            {{ count_where('is_responded') }} as responded_invitations,
+            {{ count_where('is_responded and is_commented') }} as commented_invitations
+        from banded_with_all
+        group by survey_type, {{ dimension }}_band, {{ dimension }}_band_order
         {%- if not loop.last %}
-    union all
+            union all
         {%- endif %}
     {%- endfor %}
 ),

@@ -5,19 +5,47 @@
 with
 
 cases as (
-    select 81 as successes, 263 as trials, 0.2553 as expected_low, 0.3662 as expected_high
+    select
+        81 as successes,
+        263 as trials,
+        0.2553 as expected_low,
+        0.3662 as expected_high
     union all
-    select 15 as successes, 148 as trials, 0.0624 as expected_low, 0.1605 as expected_high
+    select
+        15 as successes,
+        148 as trials,
+        0.0624 as expected_low,
+        0.1605 as expected_high
     union all
-    select 0 as successes, 20 as trials, 0.0 as expected_low, 0.1611 as expected_high
+    select
+        0 as successes,
+        20 as trials,
+        0.0 as expected_low,
+        0.1611 as expected_high
     union all
-    select 1 as successes, 29 as trials, 0.0061 as expected_low, 0.1718 as expected_high
+    select
+        1 as successes,
+        29 as trials,
+        0.0061 as expected_low,
+        0.1718 as expected_high
     union all
-    select 29 as successes, 29 as trials, 0.8830 as expected_low, 1.0 as expected_high
+    select
+        29 as successes,
+        29 as trials,
+        0.8830 as expected_low,
+        1.0 as expected_high
     union all
-    select 5 as successes, 10 as trials, 0.2366 as expected_low, 0.7634 as expected_high
+    select
+        5 as successes,
+        10 as trials,
+        0.2366 as expected_low,
+        0.7634 as expected_high
     union all
-    select 0 as successes, 0 as trials, null as expected_low, null as expected_high
+    select
+        0 as successes,
+        0 as trials,
+        null as expected_low,
+        null as expected_high
 ),
 
 computed as (
