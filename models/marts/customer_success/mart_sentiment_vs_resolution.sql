@@ -62,8 +62,10 @@ responses_with_history as (
         coalesce(account_windows.contact_sla_breached_tickets, 0) as contact_sla_breached_tickets,
         account_windows.contact_median_resolution_hours,
         tickets.priority as trigger_ticket_priority,
-        {{ sla_clock_column('first_response_minutes', 'tickets') }} / 60.0 as trigger_ticket_first_response_hours,
-        {{ sla_clock_column('resolution_minutes', 'tickets') }} / 60.0 as trigger_ticket_resolution_hours,
+        cast({{ sla_clock_column('first_response_minutes', 'tickets') }} as double precision) / 60.0
+            as trigger_ticket_first_response_hours,
+        cast({{ sla_clock_column('resolution_minutes', 'tickets') }} as double precision) / 60.0
+            as trigger_ticket_resolution_hours,
         {{ hours_between('tickets.solved_at', 'responses.responded_at') }} as survey_lag_hours,
         responses.response_lag_calendar_minutes / 60.0 as response_lag_hours,
         cast(tickets.downtime_minutes as double precision) as trigger_ticket_downtime_minutes,
