@@ -97,6 +97,17 @@ select * from read_csv(
     getvariable('seed_dir') || '/sla_targets.csv', header = true,
     columns = {'priority': 'varchar', 'first_response_target_minutes': 'integer', 'resolution_target_minutes': 'integer'}
 );
+create or replace table floor.business_schedules as
+select * from read_csv(
+    getvariable('seed_dir') || '/business_schedules.csv', header = true,
+    columns = {'region': 'varchar', 'time_zone': 'varchar', 'holiday_country': 'varchar',
+        'iso_day_of_week': 'integer', 'open_minute': 'integer', 'close_minute': 'integer'}
+);
+create or replace table floor.public_holidays as
+select * from read_csv(
+    getvariable('seed_dir') || '/public_holidays.csv', header = true,
+    columns = {'holiday_country': 'varchar', 'holiday_date': 'date', 'holiday_name': 'varchar'}
+);
 
 -- crm_accounts ---------------------------------------------------------------------------------
 create or replace temp table accounts_validated as
@@ -736,12 +747,69 @@ with in_scope as (
     from floor.stg_support__tickets as t
     where t.created_at <= getvariable('as_of_at')
 ),
+-- Business minutes: each local working day of a region's schedule as one UTC interval.
+working_intervals as (
+    select
+        s.region,
+        timezone('UTC', timezone(s.time_zone, d + s.open_minute * interval 1 minute)) as opens_at,
+        timezone('UTC', timezone(s.time_zone, d + s.close_minute * interval 1 minute)) as closes_at
+    from range(
+        (select min(created_at)::date - 1 from in_scope)::timestamp,
+        getvariable('as_of_at')::date + 2, interval 1 day
+    ) as days(d)
+    inner join floor.business_schedules as s on isodow(d) = s.iso_day_of_week
+    anti join floor.public_holidays as h
+        on s.holiday_country = h.holiday_country and d::date = h.holiday_date
+),
+ticket_spans as (
+    select
+        t.ticket_id, v.region,
+        t.created_at,
+        coalesce(t.first_response_at, getvariable('as_of_at')) as first_response_until,
+        coalesce(t.solved_at, getvariable('as_of_at')) as resolution_until
+    from in_scope as t
+    left join floor.int_account_versions as v
+        on t.account_id = v.account_id
+        and (v.valid_from is null or v.valid_from <= t.created_at)
+        and (v.valid_to is null or t.created_at < v.valid_to)
+),
+business as (
+    select
+        t.ticket_id,
+        sum(case when t.first_response_until > w.opens_at then date_diff('minute',
+            greatest(t.created_at, w.opens_at), least(t.first_response_until, w.closes_at)) else 0 end)
+            as first_response_elapsed,
+        sum(case when t.resolution_until > w.opens_at then date_diff('minute',
+            greatest(t.created_at, w.opens_at), least(t.resolution_until, w.closes_at)) else 0 end)
+            as resolution_elapsed
+    from ticket_spans as t
+    inner join working_intervals as w
+        on t.region = w.region
+        and greatest(t.first_response_until, t.resolution_until) > w.opens_at
+        and t.created_at < w.closes_at
+    group by t.ticket_id
+),
+ticket_business as (
+    select
+        t.ticket_id,
+        s.region as schedule_region,
+        case when s.region is not null then coalesce(b.first_response_elapsed, 0) end as first_response_elapsed,
+        case when s.region is not null then coalesce(b.resolution_elapsed, 0) end as resolution_elapsed,
+        s.region is not null as has_business_schedule
+    from ticket_spans as t
+    left join business as b on t.ticket_id = b.ticket_id
+    left join (select distinct region from floor.business_schedules) as s on t.region = s.region
+),
 measured as (
     select
         t.ticket_id, t.account_id, t.requester_contact_id, t.category, t.priority, t.channel, t.status,
         t.reopened_count, t.downtime_minutes,
         date_diff('minute', t.created_at, t.first_response_at) as first_response_calendar_minutes,
         date_diff('minute', t.created_at, t.solved_at) as resolution_calendar_minutes,
+        case when t.first_response_at is not null then tb.first_response_elapsed end
+            as first_response_business_minutes,
+        case when t.solved_at is not null then tb.resolution_elapsed end as resolution_business_minutes,
+        tb.schedule_region,
         sla.first_response_target_minutes,
         sla.resolution_target_minutes,
         c.contact_id is not null as has_known_requester,
@@ -755,14 +823,24 @@ measured as (
             coalesce(coalesce(t.solved_at, getvariable('as_of_at'))
             > t.created_at + cast(sla.resolution_target_minutes as bigint) * interval 1 minute, false)
         end as is_resolution_sla_breached,
+        case when t.first_response_at_problem is null and tb.has_business_schedule then
+            coalesce(tb.first_response_elapsed > sla.first_response_target_minutes, false)
+        end as is_first_response_business_sla_breached,
+        case when t.solved_at_problem is null and tb.has_business_schedule then
+            coalesce(tb.resolution_elapsed > sla.resolution_target_minutes, false)
+        end as is_resolution_business_sla_breached,
         coalesce(t.first_response_at_problem, t.solved_at_problem, t.reopened_count_problem,
             t.downtime_minutes_problem) is not null as has_unusable_values,
         t.created_at, t.first_response_at, t.solved_at
     from in_scope as t
     left join floor.sla_targets as sla on t.priority = sla.priority
     left join floor.stg_crm__contacts as c on t.requester_contact_id = c.contact_id
+    left join ticket_business as tb on t.ticket_id = tb.ticket_id
 )
-select *, is_first_response_sla_breached or is_resolution_sla_breached as is_sla_breached
+select
+    *,
+    is_first_response_sla_breached or is_resolution_sla_breached as is_sla_breached,
+    is_first_response_business_sla_breached or is_resolution_business_sla_breached as is_business_sla_breached
 from measured;
 
 create or replace table floor.fct_survey_invitations as

@@ -1,5 +1,6 @@
 {#- The account's support tickets created in the window before each response: on or after
-    responded_at − ticket_window_days (inclusive) and strictly before responded_at. -#}
+    responded_at − ticket_window_days (inclusive) and strictly before responded_at. Durations and
+    SLA breach on the clock of the var sla_clock (calendar or business). -#}
 with
 
 responses as (
@@ -20,11 +21,11 @@ response_tickets as (
         responses.response_id,
         tickets.ticket_id,
         responses.account_id,
-        tickets.first_response_calendar_minutes,
-        tickets.resolution_calendar_minutes,
+        {{ sla_clock_column('first_response_minutes', 'tickets') }} as first_response_minutes,
+        {{ sla_clock_column('resolution_minutes', 'tickets') }} as resolution_minutes,
         tickets.downtime_minutes,
         coalesce(tickets.requester_contact_id = responses.contact_id, false) as is_contact_ticket,
-        tickets.is_sla_breached,
+        {{ sla_clock_column('is_sla_breached', 'tickets') }} as is_sla_breached,
         tickets.is_reopened,
         tickets.has_unusable_values,
         tickets.created_at,

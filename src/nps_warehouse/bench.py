@@ -31,7 +31,13 @@ from nps_warehouse import dbt, settings
 THREADS = 2  # the profile's thread count (profiles/profiles.yml); the floor uses the same
 FLOOR_SCRIPT = Path("bench") / "floor.sql"
 DIMENSIONS = ["month", "survey_type", "respondent_role", "region", "plan", "industry"]
-DBT_FLOOR_TABLES = {"mart_nps_monthly": "marts", "mart_nps_summary": "marts"}
+# The tables compared after every run, with their dbt schema: the two marts, and the support fact
+# (its calendar and business-hours SLA figures, written twice: in dbt and by hand in DuckDB).
+DBT_FLOOR_TABLES = {
+    "mart_nps_monthly": "marts",
+    "mart_nps_summary": "marts",
+    "fct_support_tickets": "core",
+}
 TOLERANCE = 1e-9
 CSV_OPTIONS = f"header = true, {settings.CSV_OPTIONS}"
 
@@ -117,12 +123,12 @@ def dbt_env(raw_dir: Path, duckdb_path: Path, work_dir: Path) -> dict[str, str]:
 
 
 def read_table(duckdb_path: Path, relation: str):
-    """A table as a DataFrame sorted by its dimension columns (those it has)."""
+    """A table as a DataFrame sorted by its dimension columns (those it has), or by ticket."""
     import duckdb
 
     with duckdb.connect(str(duckdb_path), read_only=True) as connection:
         frame = connection.sql(f"select * from {relation}").df()
-    keys = [column for column in DIMENSIONS if column in frame.columns]
+    keys = [column for column in (*DIMENSIONS, "ticket_id") if column in frame.columns]
     if keys:
         frame = frame.sort_values(keys, na_position="last").reset_index(drop=True)
     return frame
@@ -138,7 +144,11 @@ def frame_differences(name: str, got, want) -> list[str]:
     for column in got.columns:
         for index, (a, b) in enumerate(zip(got[column].tolist(), want[column].tolist())):
             if not same_value(a, b):
-                where = {key: want.loc[index, key] for key in DIMENSIONS if key in want.columns}
+                where = {
+                    key: want.loc[index, key]
+                    for key in (*DIMENSIONS, "ticket_id")
+                    if key in want.columns
+                }
                 problems.append(f"{name}.{column} differs at {where}: floor {a!r}, dbt {b!r}")
                 break
     return problems

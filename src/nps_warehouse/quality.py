@@ -480,7 +480,9 @@ def mart_expectations(columns: list[str], types: dict[str, str] | None = None) -
     - ARR amounts (`arr_usd`, `*_arr*`, but not `*_error_arr`) and durations (`*_hours`,
       `*_minutes`, `*_days`) ≥ 0;
     - an ARR at risk (`*arr_at_risk*`) ≤ the ARR it is part of (`arr_<rest>` when the mart has
-      it), and in a mart with `arr_usd` every ARR amount but means and medians ≤ `arr_usd`.
+      it), and in a mart with `arr_usd` every ARR amount but means and medians ≤ `arr_usd`;
+    - lifts (`*_lift`, a ratio to a base rate) ≥ 0;
+    - an interval around a value: `<x>_low_95` ≤ `<x>` ≤ `<x>_high_95` when the mart has them.
     """
     import great_expectations.expectations as gxe
 
@@ -522,8 +524,13 @@ def mart_expectations(columns: list[str], types: dict[str, str] | None = None) -
             suite.append(between(column, 0))
             if not tokens & {"mean", "median"}:
                 amounts.append(column)
-        elif tokens & {"hours", "minutes", "days"}:
+        elif tokens & {"hours", "minutes", "days", "lift"}:
             suite.append(between(column, 0))
+        if column.endswith("_low_95") and column[: -len("_low_95")] in columns:
+            value = column[: -len("_low_95")]
+            suite.append(at_most(column, value))
+            if f"{value}_high_95" in columns:
+                suite.append(at_most(value, f"{value}_high_95"))
     for column in amounts:
         if "arr_at_risk" in column:
             whole = "arr" + column.split("arr_at_risk", 1)[1]

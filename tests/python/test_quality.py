@@ -166,6 +166,24 @@ def test_marts_suite_names_every_broken_range(tmp_path, monkeypatch):
     assert "marts.mart_arr_at_risk: expect_column_pair_values_a_to_be_greater_than_b" in message
 
 
+def test_marts_suite_checks_intervals_and_lifts(tmp_path, monkeypatch):
+    """A rate outside its own 95% interval, or a negative lift, fails the marts suite."""
+    monkeypatch.setenv("NPS_GX_ROOT", str(tmp_path))
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as connection:
+        connection.execute("create schema marts")
+        connection.execute(
+            "create table marts.mart_profile as select * from (values "
+            "(0.5, 0.3, 0.7, 1.2), (0.2, 0.25, 0.6, 0.9), (0.9, 0.5, 0.8, -1.0)) "
+            "as t(promoter_share, promoter_share_low_95, promoter_share_high_95, promoter_lift)"
+        )
+    with pytest.raises(quality.QualityError) as failure:
+        quality.check_marts(tmp_path / "w.duckdb", PROJECT_DIR)
+    message = str(failure.value)
+    assert "'column_A': 'promoter_share', 'column_B': 'promoter_share_low_95'" in message
+    assert "'column_A': 'promoter_share_high_95', 'column_B': 'promoter_share'" in message
+    assert "'column': 'promoter_lift'" in message
+
+
 @pytest.mark.build
 def test_freshness_volume_and_cadence_tests_warn_with_the_offenders(sample_build, tmp_path):
     """On the sample they pass (see test_build); with strict settings each one warns, naming

@@ -12,6 +12,10 @@ sla_targets as (
     select * from {{ ref('sla_targets') }}
 ),
 
+business_minutes as (
+    select * from {{ ref('int_ticket_business_minutes') }}
+),
+
 build_as_of as (
     select as_of_at from {{ ref('int_build_as_of') }}
 ),
@@ -61,6 +65,9 @@ tickets_measured as (
             as first_response_calendar_minutes,
         {{ dbt.datediff('tickets_in_scope.created_at', 'tickets_in_scope.solved_at', 'minute') }}
             as resolution_calendar_minutes,
+        business_minutes.first_response_business_minutes,
+        business_minutes.resolution_business_minutes,
+        business_minutes.schedule_region,
         sla_targets.first_response_target_minutes,
         sla_targets.resolution_target_minutes,
         contacts.contact_id is not null as has_known_requester,
@@ -84,6 +91,19 @@ tickets_measured as (
                         false
                     )
         end as is_resolution_sla_breached,
+        {#- The same targets on the business clock; unknown (null) also when the account's region
+            has no schedule. -#}
+        {%- for measure in ['first_response', 'resolution'] %}
+            case
+                when tickets_in_scope.{{ 'solved_at' if measure == 'resolution' else 'first_response_at' }}_problem is null
+                    and business_minutes.has_business_schedule
+                    then coalesce(
+                            business_minutes.{{ measure }}_business_minutes_elapsed
+                            > sla_targets.{{ measure }}_target_minutes,
+                            false
+                        )
+            end as is_{{ measure }}_business_sla_breached,
+        {%- endfor %}
         tickets_in_scope.has_unusable_values,
         tickets_in_scope.created_at,
         tickets_in_scope.first_response_at,
@@ -91,12 +111,15 @@ tickets_measured as (
     from tickets_in_scope
     left join sla_targets on tickets_in_scope.priority = sla_targets.priority
     left join contacts on tickets_in_scope.requester_contact_id = contacts.contact_id
+    left join business_minutes on tickets_in_scope.ticket_id = business_minutes.ticket_id
 ),
 
 tickets_flagged as (
     select
         *,
-        is_first_response_sla_breached or is_resolution_sla_breached as is_sla_breached
+        is_first_response_sla_breached or is_resolution_sla_breached as is_sla_breached,
+        is_first_response_business_sla_breached or is_resolution_business_sla_breached
+            as is_business_sla_breached
     from tickets_measured
 )
 

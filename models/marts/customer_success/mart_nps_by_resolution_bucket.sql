@@ -7,7 +7,8 @@ responses as (
 tickets as (
     select
         account_id,
-        is_sla_breached,
+        {#- On the clock of the var sla_clock (calendar or business). -#}
+        {{ sla_clock_column('is_sla_breached') }} as is_sla_breached,
         cast({{ dbt.date_trunc('month', 'created_at') }} as date) as created_month
     from {{ ref('fct_support_tickets') }}
 ),

@@ -16,15 +16,15 @@ account_windows as (
     select
         response_id,
         cast(count(*) as {{ dbt.type_bigint() }}) as account_tickets,
-        {{ percentile_cont_value('first_response_calendar_minutes', 0.5) }} / 60.0 as account_median_first_response_hours,
-        {{ percentile_cont_value('resolution_calendar_minutes', 0.5) }} / 60.0 as account_median_resolution_hours,
+        {{ percentile_cont_value('first_response_minutes', 0.5) }} / 60.0 as account_median_first_response_hours,
+        {{ percentile_cont_value('resolution_minutes', 0.5) }} / 60.0 as account_median_resolution_hours,
         {{ count_where('is_sla_breached') }} as account_sla_breached_tickets,
         {{ count_where('is_reopened') }} as account_reopened_tickets,
         sum(coalesce(downtime_minutes, 0)) as account_downtime_minutes,
         {{ count_where('has_unusable_values') }} as account_tickets_with_unusable_values,
         {{ count_where('is_contact_ticket') }} as contact_tickets,
         {{ count_where('is_contact_ticket and is_sla_breached') }} as contact_sla_breached_tickets,
-        {{ percentile_cont_value('case when is_contact_ticket then resolution_calendar_minutes end', 0.5) }} / 60.0
+        {{ percentile_cont_value('case when is_contact_ticket then resolution_minutes end', 0.5) }} / 60.0
             as contact_median_resolution_hours
     from window_tickets
     group by response_id
@@ -62,13 +62,15 @@ responses_with_history as (
         coalesce(account_windows.contact_sla_breached_tickets, 0) as contact_sla_breached_tickets,
         account_windows.contact_median_resolution_hours,
         tickets.priority as trigger_ticket_priority,
-        cast(tickets.first_response_calendar_minutes as {{ type_double() }}) / 60 as trigger_ticket_first_response_hours,
-        cast(tickets.resolution_calendar_minutes as {{ type_double() }}) / 60 as trigger_ticket_resolution_hours,
+        cast({{ sla_clock_column('first_response_minutes', 'tickets') }} as {{ type_double() }}) / 60
+            as trigger_ticket_first_response_hours,
+        cast({{ sla_clock_column('resolution_minutes', 'tickets') }} as {{ type_double() }}) / 60
+            as trigger_ticket_resolution_hours,
         {{ hours_between('tickets.solved_at', 'responses.responded_at') }} as survey_lag_hours,
         cast(responses.response_lag_calendar_minutes as {{ type_double() }}) / 60 as response_lag_hours,
         cast(tickets.downtime_minutes as {{ type_double() }}) as trigger_ticket_downtime_minutes,
         tickets.ticket_id is not null as has_known_trigger_ticket,
-        tickets.is_sla_breached as is_trigger_ticket_sla_breached,
+        {{ sla_clock_column('is_sla_breached', 'tickets') }} as is_trigger_ticket_sla_breached,
         tickets.is_reopened as is_trigger_ticket_reopened,
         coalesce(tickets.has_unusable_values, false) as has_trigger_ticket_unusable_values,
         responses.responded_at,

@@ -116,7 +116,9 @@ ticket_load as (
     select
         tickets.account_id,
         {{ count_where(in_last_90d_tickets) }} as tickets_90d,
-        {{ count_where(in_last_90d_tickets ~ " and tickets.is_sla_breached") }} as sla_breached_tickets_90d,
+        {#- Breached on the clock of the var sla_clock (calendar or business). -#}
+        {{ count_where(in_last_90d_tickets ~ " and " ~ sla_clock_column('is_sla_breached', 'tickets')) }}
+            as sla_breached_tickets_90d,
         {{ count_where("not tickets.is_solved") }} as unsolved_tickets
     from tickets
     cross join build_as_of

@@ -42,7 +42,7 @@ ticket_load as (
     select
         tickets.account_id,
         cast(count(*) as {{ dbt.type_bigint() }}) as tickets_365d,
-        {{ count_where('tickets.is_sla_breached') }} as sla_breached_tickets_365d
+        {{ count_where(sla_clock_column('is_sla_breached', 'tickets')) }} as sla_breached_tickets_365d
     from tickets
     cross join build_as_of
     where tickets.created_at > {{ dbt.dateadd('day', -var('nonresponse_window_days'), 'build_as_of.as_of_at') }}
