@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import itertools
 import math
 import os
 import shutil
@@ -227,7 +228,11 @@ def test_the_summary_block_is_the_same_on_spark(builds, spark_builds):
     on_spark, _, _, _ = spark_builds
 
     def summary(output: str) -> str:
-        return output[output.index("NPS warehouse summary") :].strip()
+        """The summary block: its first line and the indented lines after it."""
+        lines = output[output.index("NPS warehouse summary") :].splitlines()
+        return "\n".join(
+            [lines[0], *itertools.takewhile(lambda line: line.startswith("  "), lines[1:])]
+        )
 
     assert summary(on_duckdb.output) == summary(on_spark.output)
     assert summary(on_spark.output).startswith("NPS warehouse summary — SAMPLE DATA")
