@@ -57,22 +57,30 @@
     integer sums, so every engine computes the same inputs exactly. -#}
 
 {% macro nps_clustered_variance(net_promoters, responses, net_promoters_squared, net_promoters_by_responses, responses_squared, accounts) %}
-    {#- Linearisation (sandwich) variance of the ratio estimator r = Σy / Σn, on the −1..1 scale:
-        k/(k−1) · Σ (y_i − r·n_i)² / (Σn)², with Σ (y_i − r·n_i)² expanded as
-        Σy² − 2r·Σyn + r²·Σn². Null below 2 accounts (the between-account spread is undefined). -#}
+    {#- Linearisation (sandwich) variance of the ratio estimator r = Σy / Σn, on the −1..1 scale
+        (ratio_clustered_variance with y the net promoters). Null below 2 accounts. -#}
+    {{ ratio_clustered_variance(net_promoters, responses, net_promoters_squared, net_promoters_by_responses, responses_squared, accounts) }}
+{% endmacro %}
+
+
+{% macro ratio_clustered_variance(numerator, denominator, numerator_squared, numerator_by_denominator, denominator_squared, clusters) %}
+    {#- Variance of a ratio r = Σy / Σn of per-cluster sums (a share or an NPS), clusters
+        independent: k/(k−1) · Σ (y_i − r·n_i)² / (Σn)², with Σ (y_i − r·n_i)² expanded as
+        Σy² − 2r·Σyn + r²·Σn² from the group's sums. Null below 2 clusters (the between-cluster
+        spread is undefined) or without a denominator. -#}
     case
-        when {{ accounts }} >= 2 and {{ responses }} > 0
-            then (cast({{ accounts }} as double precision) / ({{ accounts }} - 1))
+        when {{ clusters }} >= 2 and {{ denominator }} > 0
+            then (cast({{ clusters }} as double precision) / ({{ clusters }} - 1))
                 * greatest(
-                    cast({{ net_promoters_squared }} as double precision)
-                    - 2.0 * (cast({{ net_promoters }} as double precision) / {{ responses }})
-                    * {{ net_promoters_by_responses }}
-                    + (cast({{ net_promoters }} as double precision) / {{ responses }})
-                    * (cast({{ net_promoters }} as double precision) / {{ responses }})
-                    * {{ responses_squared }},
+                    cast({{ numerator_squared }} as double precision)
+                    - 2.0 * (cast({{ numerator }} as double precision) / {{ denominator }})
+                    * {{ numerator_by_denominator }}
+                    + (cast({{ numerator }} as double precision) / {{ denominator }})
+                    * (cast({{ numerator }} as double precision) / {{ denominator }})
+                    * {{ denominator_squared }},
                     0.0
                 )
-                / (cast({{ responses }} as double precision) * {{ responses }})
+                / (cast({{ denominator }} as double precision) * {{ denominator }})
     end
 {% endmacro %}
 

@@ -40,7 +40,8 @@ def test_build_runs_both_checkpoints_and_writes_data_docs(sample_build):
     for suite in ["landing_survey_responses", "landing_crm_accounts", "mart_mart_nps_monthly"]:
         assert suite in index
     # the sample's planted bad scores are reported as a warning, under the threshold
-    assert "survey_responses: 28 of 5,931 rows (0.5%) fail 'score parses'" in output
+    # (5,816 rows since the planted cherry-picked campaign skips invitations and their responses)
+    assert "survey_responses: 28 of 5,816 rows (0.5%) fail 'score parses'" in output
 
 
 @pytest.fixture
@@ -152,6 +153,13 @@ def test_marts_suite_passes_on_good_marts(tmp_path, monkeypatch, with_arr_at_ris
     make_marts(tmp_path / "w.duckdb", with_arr_at_risk, bad=False)
     notes = quality.check_marts(tmp_path / "w.duckdb", PROJECT_DIR)
     assert f"{1 + with_arr_at_risk} marts tables validated" in notes[-1]
+
+
+def test_clustered_margin_columns_are_checked():
+    columns = ["nps_moe_95_clustered", "design_effect", "effective_responses", "nps_gap_moe_95"]
+    checked = [expectation.column for expectation in quality.mart_expectations(columns)]
+    assert checked == columns
+    assert all(e.min_value == 0 for e in quality.mart_expectations(columns))
 
 
 def test_marts_suite_names_every_broken_range(tmp_path, monkeypatch):
