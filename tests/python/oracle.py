@@ -904,7 +904,9 @@ def clustered_metrics(responses: pd.DataFrame, by: list[str]) -> pd.DataFrame:
         simple = group["y_squared"].sum() / total - ratio**2
         clustered = k / (k - 1) * ((y - ratio * n) ** 2).sum() / total**2 if k >= 2 else math.nan
         effect = clustered / (simple / total) if simple > 1e-15 else math.nan
-        row["nps_moe_95_clustered"] = 100.0 * stats.t.ppf(0.975, k - 1) * math.sqrt(clustered) if k >= 2 else math.nan
+        row["nps_moe_95_clustered"] = (
+            100.0 * stats.t.ppf(0.975, k - 1) * math.sqrt(clustered) if k >= 2 else math.nan
+        )
         row["design_effect"] = effect
         row["effective_responses"] = total / effect if effect > 0 else math.nan
         rows.append(row)

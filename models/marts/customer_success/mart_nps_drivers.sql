@@ -29,7 +29,7 @@ ticket_windows as (
     select * from {{ ref('int_response_ticket_windows') }}
 ),
 
-{#- Support in the ticket_window_days before each response (the account's tickets). -#}
+{# Support in the ticket_window_days before each response (the account's tickets). #}
 support_by_response as (
     select
         response_id,
@@ -42,7 +42,7 @@ support_by_response as (
     group by response_id
 ),
 
-{#- One row per response and each candidate driver that applies to it. -#}
+{# One row per response and each candidate driver that applies to it. #}
 response_drivers as (
     select
         response_id,
@@ -102,7 +102,7 @@ candidates as (
     from affected_by_account
 ),
 
-{#- Each account's responses the driver does not touch: its total less the affected ones. -#}
+{# Each account's responses the driver does not touch: its total less the affected ones. #}
 unaffected_by_account as (
     select
         candidates.survey_type,
@@ -121,9 +121,7 @@ unaffected_by_account as (
             and account_totals.account_id = affected_by_account.account_id
 ),
 
-{%- for side, relation in [('affected', 'affected_by_account'), ('unaffected', 'unaffected_by_account')] %}
-
-{{ side }}_groups as (
+affected_groups as (
     select
         survey_type,
         driver_type,
@@ -137,11 +135,29 @@ unaffected_by_account as (
             as net_promoters_squared,
         cast(sum((promoters - detractors) * responses) as {{ dbt.type_bigint() }}) as net_promoters_by_responses,
         cast(sum(responses * responses) as {{ dbt.type_bigint() }}) as responses_squared
-    from {{ relation }}
+    from affected_by_account
     where responses > 0
     group by survey_type, driver_type, driver
 ),
-{%- endfor %}
+
+unaffected_groups as (
+    select
+        survey_type,
+        driver_type,
+        driver,
+        cast(sum(responses) as {{ dbt.type_bigint() }}) as responses,
+        cast(sum(promoters) as {{ dbt.type_bigint() }}) as promoters,
+        cast(sum(detractors) as {{ dbt.type_bigint() }}) as detractors,
+        cast(count(*) as {{ dbt.type_bigint() }}) as accounts,
+        cast(sum(promoters - detractors) as {{ dbt.type_bigint() }}) as net_promoters,
+        cast(sum((promoters - detractors) * (promoters - detractors)) as {{ dbt.type_bigint() }})
+            as net_promoters_squared,
+        cast(sum((promoters - detractors) * responses) as {{ dbt.type_bigint() }}) as net_promoters_by_responses,
+        cast(sum(responses * responses) as {{ dbt.type_bigint() }}) as responses_squared
+    from unaffected_by_account
+    where responses > 0
+    group by survey_type, driver_type, driver
+),
 
 compared as (
     select

@@ -86,10 +86,20 @@ scored as (
         ) as nps_se,
         {{ nps_moe_95('promoters', 'detractors', 'responses') }} as nps_moe_95,
         accounts,
-        {{ nps_clustered_variance('net_promoters', 'responses', 'net_promoters_squared', 'net_promoters_by_responses', 'responses_squared', 'accounts') }} as nps_clustered_variance,
-        {{ nps_moe_95_clustered('net_promoters', 'responses', 'net_promoters_squared', 'net_promoters_by_responses', 'responses_squared', 'accounts') }} as nps_moe_95_clustered,
-        {{ nps_design_effect('promoters', 'detractors', 'net_promoters', 'responses', 'net_promoters_squared', 'net_promoters_by_responses', 'responses_squared', 'accounts') }} as design_effect,
-        {{ nps_effective_responses('promoters', 'detractors', 'net_promoters', 'responses', 'net_promoters_squared', 'net_promoters_by_responses', 'responses_squared', 'accounts') }} as effective_responses,
+        {{ nps_clustered_variance(
+            'net_promoters', 'responses', 'net_promoters_squared', 'net_promoters_by_responses', 'responses_squared', 'accounts'
+        ) }} as nps_clustered_variance,
+        {{ nps_moe_95_clustered(
+            'net_promoters', 'responses', 'net_promoters_squared', 'net_promoters_by_responses', 'responses_squared', 'accounts'
+        ) }} as nps_moe_95_clustered,
+        {{ nps_design_effect(
+            'promoters', 'detractors',
+            'net_promoters', 'responses', 'net_promoters_squared', 'net_promoters_by_responses', 'responses_squared', 'accounts'
+        ) }} as design_effect,
+        {{ nps_effective_responses(
+            'promoters', 'detractors',
+            'net_promoters', 'responses', 'net_promoters_squared', 'net_promoters_by_responses', 'responses_squared', 'accounts'
+        ) }} as effective_responses,
         {#- Adjusted Wald: 0.75 promoters, 1.5 passives and 0.75 detractors added (3 responses). -#}
         cast(promoters as double precision) + 0.75 as adjusted_promoters,
         cast(passives as double precision) + 1.5 as adjusted_passives,

@@ -104,9 +104,17 @@ scored as (
         responded_invitations,
         {{ nps('promoters', 'detractors', 'responses') }} as nps,
         {{ nps_moe_95('promoters', 'detractors', 'responses') }} as nps_moe_95,
-        {{ nps_moe_95_clustered('net_promoters', 'responses', 'net_promoters_squared', 'net_promoters_by_responses', 'responses_squared', 'accounts') }} as nps_moe_95_clustered,
-        {{ nps_design_effect('promoters', 'detractors', 'net_promoters', 'responses', 'net_promoters_squared', 'net_promoters_by_responses', 'responses_squared', 'accounts') }} as design_effect,
-        {{ nps_effective_responses('promoters', 'detractors', 'net_promoters', 'responses', 'net_promoters_squared', 'net_promoters_by_responses', 'responses_squared', 'accounts') }} as effective_responses,
+        {{ nps_moe_95_clustered(
+            'net_promoters', 'responses', 'net_promoters_squared', 'net_promoters_by_responses', 'responses_squared', 'accounts'
+        ) }} as nps_moe_95_clustered,
+        {{ nps_design_effect(
+            'promoters', 'detractors',
+            'net_promoters', 'responses', 'net_promoters_squared', 'net_promoters_by_responses', 'responses_squared', 'accounts'
+        ) }} as design_effect,
+        {{ nps_effective_responses(
+            'promoters', 'detractors',
+            'net_promoters', 'responses', 'net_promoters_squared', 'net_promoters_by_responses', 'responses_squared', 'accounts'
+        ) }} as effective_responses,
         case when invitations > 0 then cast(responded_invitations as double precision) / invitations end as response_rate,
         case when responses > 0 then cast(comments as double precision) / responses end as comment_rate
     from segments

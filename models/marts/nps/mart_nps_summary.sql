@@ -63,11 +63,22 @@ summary as (
         totals.detractors,
         {{ nps('totals.promoters', 'totals.detractors', 'totals.responses') }} as nps,
         {{ nps_moe_95('totals.promoters', 'totals.detractors', 'totals.responses') }} as nps_moe_95,
-        {{ nps_moe_95_clustered('account_totals.net_promoters', 'totals.responses', 'account_totals.net_promoters_squared', 'account_totals.net_promoters_by_responses', 'account_totals.responses_squared', 'account_totals.accounts') }}
+        {{ nps_moe_95_clustered(
+            'account_totals.net_promoters', 'totals.responses', 'account_totals.net_promoters_squared',
+            'account_totals.net_promoters_by_responses', 'account_totals.responses_squared', 'account_totals.accounts'
+        ) }}
             as nps_moe_95_clustered,
-        {{ nps_design_effect('totals.promoters', 'totals.detractors', 'account_totals.net_promoters', 'totals.responses', 'account_totals.net_promoters_squared', 'account_totals.net_promoters_by_responses', 'account_totals.responses_squared', 'account_totals.accounts') }}
+        {{ nps_design_effect(
+            'totals.promoters', 'totals.detractors',
+            'account_totals.net_promoters', 'totals.responses', 'account_totals.net_promoters_squared',
+            'account_totals.net_promoters_by_responses', 'account_totals.responses_squared', 'account_totals.accounts'
+        ) }}
             as design_effect,
-        {{ nps_effective_responses('totals.promoters', 'totals.detractors', 'account_totals.net_promoters', 'totals.responses', 'account_totals.net_promoters_squared', 'account_totals.net_promoters_by_responses', 'account_totals.responses_squared', 'account_totals.accounts') }}
+        {{ nps_effective_responses(
+            'totals.promoters', 'totals.detractors',
+            'account_totals.net_promoters', 'totals.responses', 'account_totals.net_promoters_squared',
+            'account_totals.net_promoters_by_responses', 'account_totals.responses_squared', 'account_totals.accounts'
+        ) }}
             as effective_responses,
         totals.invitations,
         totals.responded_invitations,

@@ -77,7 +77,7 @@ campaigns as (
     group by campaign_id
 ),
 
-{#- 1. An owner's followed-up contacts: the next answer after the follow-up. -#}
+{# 1. An owner's followed-up contacts: the next answer after the follow-up. #}
 
 followed_up as (
     select
@@ -104,11 +104,11 @@ later_answers as (
         ) as answer_order
     from followed_up
     inner join responses as later
-        on followed_up.contact_id = later.contact_id and later.responded_at > followed_up.followed_up_at
+        on followed_up.contact_id = later.contact_id and followed_up.followed_up_at < later.responded_at
 ),
 
-{#- Accounts are the clusters: an owner's contacts sit in the owner's accounts, and accounts
-    differ in how they score, so the comparison's standard errors treat accounts as clusters. -#}
+{# Accounts are the clusters: an owner's contacts sit in the owner's accounts, and accounts
+    differ in how they score, so the comparison's standard errors treat accounts as clusters. #}
 jumps_by_owner_account as (
     select
         owner,
@@ -146,9 +146,7 @@ other_jumps_by_account as (
             and jumps_by_account.account_id = jumps_by_owner_account.account_id
 ),
 
-{%- for side, relation in [('own', 'jumps_by_owner_account'), ('other', 'other_jumps_by_account')] %}
-
-{{ side }}_jumps as (
+own_jumps as (
     select
         owner,
         cast(sum(units) as {{ dbt.type_bigint() }}) as units,
@@ -156,11 +154,23 @@ other_jumps_by_account as (
         {{ ratio_clustered_variance(
             'sum(hits)', 'sum(units)', 'sum(hits * hits)', 'sum(hits * units)', 'sum(units * units)', 'count(*)'
         ) }} as share_variance
-    from {{ relation }}
+    from jumps_by_owner_account
     where units > 0
     group by owner
 ),
-{%- endfor %}
+
+other_jumps as (
+    select
+        owner,
+        cast(sum(units) as {{ dbt.type_bigint() }}) as units,
+        cast(sum(hits) as {{ dbt.type_bigint() }}) as hits,
+        {{ ratio_clustered_variance(
+            'sum(hits)', 'sum(units)', 'sum(hits * hits)', 'sum(hits * units)', 'sum(units * units)', 'count(*)'
+        ) }} as share_variance
+    from other_jumps_by_account
+    where units > 0
+    group by owner
+),
 
 owner_compared as (
     select
@@ -174,13 +184,14 @@ owner_compared as (
     left join other_jumps on own_jumps.owner = other_jumps.owner
 ),
 
-{#- 2. A relationship campaign's invited contacts vs the contacts due, by their last answer
+{# 2. A relationship campaign's invited contacts vs the contacts due, by their last answer
     before the campaign started. Due: an active account, an earlier answer, and no relationship
     invitation between survey_min_gap_days before the campaign's last send and its start (so
-    the contact could be invited at some point of the campaign without breaking the gap). -#}
+    the contact could be invited at some point of the campaign without breaking the gap). #}
 
 relationship_campaigns as (
-    select * from campaigns where survey_type = 'relationship'
+    select * from campaigns
+    where survey_type = 'relationship'
 ),
 
 answers_before as (
@@ -194,7 +205,7 @@ answers_before as (
             order by responses.responded_at desc, responses.response_id desc
         ) as recency
     from relationship_campaigns
-    inner join responses on responses.responded_at < relationship_campaigns.started_at
+    inner join responses on relationship_campaigns.started_at > responses.responded_at
 ),
 
 last_answers as (
@@ -216,9 +227,10 @@ recently_invited as (
         invitations.contact_id
     from relationship_campaigns
     inner join invitations
-        on invitations.survey_type = 'relationship'
-            and invitations.sent_at < relationship_campaigns.started_at
-            and invitations.sent_at >= {{ dbt.dateadd('day', -1 * var('survey_min_gap_days'), 'relationship_campaigns.ended_at') }}
+        on relationship_campaigns.started_at > invitations.sent_at
+            and {{ dbt.dateadd('day', -1 * var('survey_min_gap_days'), 'relationship_campaigns.ended_at') }}
+            <= invitations.sent_at
+            and invitations.survey_type = 'relationship'
 ),
 
 campaign_invitees as (
@@ -248,7 +260,7 @@ skew_counts as (
     group by last_answers.campaign_id
 ),
 
-{#- 3. Each campaign's response rate and promoter share against the campaigns before it. -#}
+{# 3. Each campaign's response rate and promoter share against the campaigns before it. #}
 
 campaign_responses as (
     select
@@ -288,7 +300,7 @@ campaign_bands as (
         signal,
         units,
         hits,
-        case when units > 0 then cast(hits as double precision) / units end as share,
+        case when units > 0 then cast(hits as double precision) / units end as campaign_share,
         avg(case when units > 0 then cast(hits as double precision) / units end) over (
             partition by signal, survey_type order by campaign_month
             rows between {{ trailing }} preceding and 1 preceding
@@ -304,7 +316,7 @@ campaign_bands as (
     from campaign_shares
 ),
 
-{#- 4. Scores edited or deleted between loads, by the campaign of the response. -#}
+{# 4. Scores edited or deleted between loads, by the campaign of the response. #}
 
 edits_by_campaign as (
     select
@@ -319,7 +331,7 @@ edits_by_campaign as (
     group by snapshot_campaigns.campaign_id
 ),
 
-{#- Every signal in one shape. -#}
+{# Every signal in one shape. #}
 
 signals as (
     select
@@ -335,7 +347,7 @@ signals as (
         case
             when difference_variance > 0
                 then (cast(hits as double precision) / units - cast(other_hits as double precision) / other_units)
-                / sqrt(difference_variance)
+                    / sqrt(difference_variance)
         end as deviation_z,
         {{ dbt.concat([
             "cast(hits as " ~ dbt.type_string() ~ ")",
@@ -403,19 +415,20 @@ signals as (
         campaign_bands.campaign_month,
         campaign_bands.units as evidence_units,
         campaign_bands.hits as evidence_hits,
-        campaign_bands.share as observed_value,
+        campaign_bands.campaign_share as observed_value,
         case when campaign_bands.trailing_campaigns = {{ trailing }} then campaign_bands.trailing_mean end
             as expected_value,
         case
             when campaign_bands.trailing_campaigns = {{ trailing }} and campaign_bands.trailing_sd > 0
                 and campaign_bands.campaign_month < cast({{ dbt.date_trunc('month', 'build_as_of.as_of_at') }} as date)
-                then (campaign_bands.share - campaign_bands.trailing_mean) / campaign_bands.trailing_sd
+                then (campaign_bands.campaign_share - campaign_bands.trailing_mean) / campaign_bands.trailing_sd
         end as deviation_z,
         {{ dbt.concat([
             "cast(campaign_bands.hits as " ~ dbt.type_string() ~ ")",
             "' of '",
             "cast(campaign_bands.units as " ~ dbt.type_string() ~ ")",
-            "case when campaign_bands.signal = 'response_rate_band' then ' invitations answered' else ' responses from promoters' end",
+            "case when campaign_bands.signal = 'response_rate_band' then ' invitations answered'"
+            ~ " else ' responses from promoters' end",
             "', against the previous " ~ trailing ~ " campaigns of its survey type'",
         ]) }} as evidence,
         cast(null as {{ dbt.type_bigint() }}) as comparison_units,
@@ -469,12 +482,12 @@ flagged as (
             case signal
                 when 'followup_score_jump'
                     then evidence_units >= {{ min_evidence }}
-                    and observed_value >= {{ var('integrity_jump_factor') }} * expected_value
-                    and deviation_z >= {{ min_z }}
+                        and observed_value >= {{ var('integrity_jump_factor') }} * expected_value
+                        and deviation_z >= {{ min_z }}
                 when 'invitation_skew'
                     then evidence_units >= {{ min_evidence }}
-                    and observed_value - expected_value >= {{ var('integrity_skew_min_difference') }}
-                    and deviation_z >= {{ min_z }}
+                        and observed_value - expected_value >= {{ var('integrity_skew_min_difference') }}
+                        and deviation_z >= {{ min_z }}
                 when 'score_edits'
                     then evidence_hits >= {{ var('integrity_min_score_edits') }}
                 else evidence_units >= {{ min_evidence }} and abs(deviation_z) > {{ band_sds }}

@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from nps_warehouse.generate.vocabulary import (
+    CHERRY_PICK_MONTHS_BEFORE_END,
+    CHERRY_PICK_SKIP_P,
     CHURN_MEAN_DAYS,
     CHURN_P,
     CHURN_P_SCALE,
-    CHERRY_PICK_MONTHS_BEFORE_END,
-    CHERRY_PICK_SKIP_P,
     CLOSED,
     COUNTRIES,
     COUNTRY_CURRENCY,
@@ -599,7 +599,11 @@ def plant_gaming_owner(rng: np.random.Generator, world: World) -> None:
     response that is now a promoter is dropped (follow-ups target detractors and passives).
     """
     frames = world.frames
-    rsp, inv, fup = frames["survey_responses"], frames["survey_invitations"], frames["loop_followups"]
+    rsp, inv, fup = (
+        frames["survey_responses"],
+        frames["survey_invitations"],
+        frames["loop_followups"],
+    )
     kept = np.flatnonzero(world.keep["survey_responses"])
     contact = inv["contact"][rsp["invitation"][kept]]
     order = np.lexsort((rsp["responded"][kept], contact))
