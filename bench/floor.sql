@@ -871,7 +871,7 @@ segments as (
     from responses_by_segment as r
     full outer join invitations_by_segment as i
         using (month, survey_type, respondent_role, region, plan, industry)
-)
+),
 variances as (
     select
         *,
