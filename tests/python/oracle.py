@@ -910,7 +910,8 @@ def clustered_metrics(responses: pd.DataFrame, by: list[str]) -> pd.DataFrame:
         row["design_effect"] = effect
         row["effective_responses"] = total / effect if effect > 0 else math.nan
         rows.append(row)
-    frame = pd.DataFrame(rows)
+    metrics = ["nps_moe_95_clustered", "design_effect", "effective_responses"]
+    frame = pd.DataFrame(rows, columns=keys + metrics)  # the columns even without responses
     return frame.drop(columns=["_all"], errors="ignore")
 
 
