@@ -903,15 +903,28 @@ where r.responded_at <= getvariable('as_of_at');
 -- Marts ------------------------------------------------------------------------------------------
 create or replace table floor.mart_nps_monthly as
 with
-responses_by_segment as (
+responses_by_account as (
     select
-        response_month as month, survey_type, respondent_role, region, plan, industry,
+        response_month as month, survey_type, respondent_role, region, plan, industry, account_id,
         count(*) as responses,
         count(*) filter (where nps_category = 'promoter') as promoters,
         count(*) filter (where nps_category = 'passive') as passives,
         count(*) filter (where nps_category = 'detractor') as detractors,
         count(*) filter (where has_comment) as comments
     from floor.fct_nps_responses
+    group by all
+),
+responses_by_segment as (
+    select
+        month, survey_type, respondent_role, region, plan, industry,
+        sum(responses) as responses, sum(promoters) as promoters, sum(passives) as passives,
+        sum(detractors) as detractors, sum(comments) as comments,
+        count(*) as accounts,
+        sum(promoters - detractors) as y,
+        sum((promoters - detractors) * (promoters - detractors)) as yy,
+        sum((promoters - detractors) * responses) as yn,
+        sum(responses * responses) as nn
+    from responses_by_account
     group by all
 ),
 invitations_by_segment as (
@@ -930,23 +943,42 @@ segments as (
         coalesce(r.passives, 0) as passives,
         coalesce(r.detractors, 0) as detractors,
         coalesce(r.comments, 0) as comments,
+        coalesce(r.accounts, 0) as accounts, r.y, r.yy, r.yn, r.nn,
         coalesce(i.invitations, 0) as invitations,
         coalesce(i.responded_invitations, 0) as responded_invitations
     from responses_by_segment as r
     full outer join invitations_by_segment as i
         using (month, survey_type, respondent_role, region, plan, industry)
+),
+variances as (
+    select
+        *,
+        case when responses > 0 then (1.0 * promoters / responses) + (1.0 * detractors / responses)
+            - ((1.0 * promoters / responses) - (1.0 * detractors / responses))
+            * ((1.0 * promoters / responses) - (1.0 * detractors / responses)) end as svar,
+        case when accounts >= 2 then 1.0 * accounts / (accounts - 1)
+            * greatest(1.0 * yy - 2.0 * (1.0 * y / responses) * yn + (1.0 * y / responses) * (1.0 * y / responses) * nn, 0.0)
+            / (1.0 * responses * responses) end as clvar
+    from segments
 )
 select
-    *,
+    * exclude (accounts, y, yy, yn, nn, svar, clvar),
     case when responses > 0 then 100.0 * (promoters - detractors) / responses end as nps,
     case when responses > 0 then 196.0 * sqrt(greatest(
         (1.0 * promoters / responses) + (1.0 * detractors / responses)
         - ((1.0 * promoters / responses) - (1.0 * detractors / responses))
         * ((1.0 * promoters / responses) - (1.0 * detractors / responses)),
         0.0) / responses) end as nps_moe_95,
+    -- accounts as clusters: t(0.975, k - 1) * sqrt(k/(k-1) * sum((y_i - r n_i)^2) / n^2)
+    case when clvar is not null then 100.0 * (case
+        when accounts - 1 < 10 then [12.7062, 4.3027, 3.1824, 2.7764, 2.5706, 2.4469, 2.3646, 2.3060, 2.2622][accounts - 1]
+        else 1.96 + 2.3724 / (accounts - 1) + 2.8226 / ((accounts - 1) ^ 2) + 2.5561 / ((accounts - 1) ^ 3)
+    end) * sqrt(clvar) end as nps_moe_95_clustered,
+    case when svar > 0 then clvar / (svar / responses) end as design_effect,
+    case when svar > 0 and clvar > 0 then responses / (clvar / (svar / responses)) end as effective_responses,
     case when invitations > 0 then 1.0 * responded_invitations / invitations end as response_rate,
     case when responses > 0 then 1.0 * comments / responses end as comment_rate
-from segments;
+from variances;
 
 create or replace table floor.mart_nps_summary as
 with
@@ -961,6 +993,27 @@ totals as (
 invitation_totals as (
     select count(*) as invitations, count(*) filter (where is_responded) as responded_invitations
     from floor.fct_survey_invitations
+),
+by_account as (
+    select
+        count(*) filter (where nps_category = 'promoter') - count(*) filter (where nps_category = 'detractor') as y,
+        count(*) as n
+    from floor.fct_nps_responses
+    group by account_id
+),
+variances as (
+    select
+        case when t.responses > 0 then (1.0 * t.promoters / t.responses) + (1.0 * t.detractors / t.responses)
+            - ((1.0 * t.promoters / t.responses) - (1.0 * t.detractors / t.responses))
+            * ((1.0 * t.promoters / t.responses) - (1.0 * t.detractors / t.responses)) end as svar,
+        case when count(*) >= 2 then 1.0 * count(*) / (count(*) - 1)
+            * greatest(sum(b.y * b.y) - 2.0 * (1.0 * sum(b.y) / t.responses) * sum(b.y * b.n)
+                + (1.0 * sum(b.y) / t.responses) * (1.0 * sum(b.y) / t.responses) * sum(b.n * b.n), 0.0)
+            / (1.0 * t.responses * t.responses) end as clvar,
+        count(*) as accounts
+    from by_account as b
+    cross join totals as t
+    group by t.responses, t.promoters, t.detractors
 )
 select
     getvariable('as_of_at') as as_of_at,
@@ -971,6 +1024,12 @@ select
         - ((1.0 * t.promoters / t.responses) - (1.0 * t.detractors / t.responses))
         * ((1.0 * t.promoters / t.responses) - (1.0 * t.detractors / t.responses)),
         0.0) / t.responses) end as nps_moe_95,
+    case when v.clvar is not null then 100.0 * (case
+        when v.accounts - 1 < 10 then [12.7062, 4.3027, 3.1824, 2.7764, 2.5706, 2.4469, 2.3646, 2.3060, 2.2622][v.accounts - 1]
+        else 1.96 + 2.3724 / (v.accounts - 1) + 2.8226 / ((v.accounts - 1) ^ 2) + 2.5561 / ((v.accounts - 1) ^ 3)
+    end) * sqrt(v.clvar) end as nps_moe_95_clustered,
+    case when v.svar > 0 then v.clvar / (v.svar / t.responses) end as design_effect,
+    case when v.svar > 0 and v.clvar > 0 then t.responses / (v.clvar / (v.svar / t.responses)) end as effective_responses,
     i.invitations, i.responded_invitations,
     case when i.invitations > 0 then 1.0 * i.responded_invitations / i.invitations end as response_rate,
     (select count(*) from floor.quarantine_rows) as quarantined_rows,
@@ -990,4 +1049,5 @@ select
         where row_status = 'staged' and problem is not null
     ) as unusable_values
 from totals as t
-cross join invitation_totals as i;
+cross join invitation_totals as i
+left join variances as v on true;

@@ -471,7 +471,8 @@ def mart_expectations(columns: list[str], types: dict[str, str] | None = None) -
     checked as soon as it exists:
 
     - keys (response_id, contact_id, account_id) are never null;
-    - standard errors and margins (`*_se`, `*_moe_95`) are ≥ 0;
+    - standard errors and margins (`*_se`, `*_moe_95`, `*_moe_95_clustered`), design effects and
+      effective sample sizes (`design_effect`, `effective_responses`) are ≥ 0;
     - differences (`*_change`, `*_gap`, `*_trend_*`): of a share within −1..1, of an NPS within
       −200..200;
     - scores (`score`, `score_before`, `next_score`, ...) 0–10; every other integer column is a
@@ -505,7 +506,7 @@ def mart_expectations(columns: list[str], types: dict[str, str] | None = None) -
         if not kind.startswith(NUMERIC_TYPES):
             continue
         is_share = bool(tokens & {"rate", "share", "probability", "attainment"})
-        if tokens & {"se", "moe"}:
+        if tokens & {"se", "moe", "effect", "effective"}:
             suite.append(between(column, 0))
         elif tokens & {"change", "gap", "trend", "error"} or column == "z":
             if is_share:

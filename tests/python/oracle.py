@@ -877,6 +877,44 @@ def add_metrics(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def clustered_metrics(responses: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """nps_moe_95_clustered, design_effect and effective_responses per group of ``by`` (every
+    response when ``by`` is empty), with accounts as clusters: the residual form of the linearised
+    variance of the ratio r = sum(y) / sum(n) over accounts, k/(k - 1) * sum((y_i - r n_i)^2) /
+    (sum n)^2, and Student's t with k - 1 degrees of freedom (scipy) for the margin.  NaN below 2
+    accounts; design effect NaN when every response is in one category."""
+    from scipy import stats
+
+    scored = responses.assign(
+        y=responses["nps_category"].map({"promoter": 1, "passive": 0, "detractor": -1}),
+        n=1,
+        y_squared=responses["nps_category"].isin(["promoter", "detractor"]).astype(int),
+        _all="all",
+    )
+    keys = list(by) or ["_all"]
+    columns = ["y", "n", "y_squared"]
+    accounts = scored.groupby(keys + ["account_id"], dropna=False)[columns].sum().reset_index()
+    rows = []
+    for key, group in accounts.groupby(keys, dropna=False):
+        y, n = group["y"].to_numpy(float), group["n"].to_numpy(float)
+        k, total = len(group), n.sum()
+        ratio = y.sum() / total
+        row = dict(zip(keys, key if isinstance(key, tuple) else (key,), strict=True))
+        # per-response variance of the +1/0/-1 indicator: E[y^2] - E[y]^2
+        simple = group["y_squared"].sum() / total - ratio**2
+        clustered = k / (k - 1) * ((y - ratio * n) ** 2).sum() / total**2 if k >= 2 else math.nan
+        effect = clustered / (simple / total) if simple > 1e-15 else math.nan
+        row["nps_moe_95_clustered"] = (
+            100.0 * stats.t.ppf(0.975, k - 1) * math.sqrt(clustered) if k >= 2 else math.nan
+        )
+        row["design_effect"] = effect
+        row["effective_responses"] = total / effect if effect > 0 else math.nan
+        rows.append(row)
+    metrics = ["nps_moe_95_clustered", "design_effect", "effective_responses"]
+    frame = pd.DataFrame(rows, columns=keys + metrics)  # the columns even without responses
+    return frame.drop(columns=["_all"], errors="ignore")
+
+
 def nps_monthly(responses: pd.DataFrame, invitations: pd.DataFrame) -> pd.DataFrame:
     """The mart: full outer join of response and invitation counts per dimension tuple."""
     category = responses["nps_category"]
@@ -902,7 +940,10 @@ def nps_monthly(responses: pd.DataFrame, invitations: pd.DataFrame) -> pd.DataFr
     counts += ["invitations", "responded_invitations"]
     mart[counts] = mart[counts].fillna(0).astype("int64")
     mart = add_metrics(mart)
-    columns = DIMENSIONS + counts[:4] + ["nps", "nps_moe_95"] + counts[4:] + ["response_rate"]
+    mart = mart.merge(clustered_metrics(responses, DIMENSIONS), on=DIMENSIONS, how="left")
+    clustered = ["nps_moe_95_clustered", "design_effect", "effective_responses"]
+    columns = DIMENSIONS + counts[:4] + ["nps", "nps_moe_95"] + clustered + counts[4:]
+    columns += ["response_rate"]
     return mart[columns].sort_values(DIMENSIONS, kind="stable").reset_index(drop=True)
 
 
@@ -925,6 +966,10 @@ def summarise(responses: pd.DataFrame, invitations: pd.DataFrame, quarantined: i
         summary[key] = int(row[key])
     for key in ["nps", "nps_moe_95"]:
         summary[key] = None if pd.isna(row[key]) else float(row[key])
+    if len(responses):
+        clustered = clustered_metrics(responses, []).iloc[0]
+        for key in ["nps_moe_95_clustered", "design_effect", "effective_responses"]:
+            summary[key] = None if pd.isna(clustered[key]) else float(clustered[key])
     summary["invitations"] = int(row["invitations"])
     summary["responded_invitations"] = int(row["responded_invitations"])
     summary["response_rate"] = (

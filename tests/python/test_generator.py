@@ -146,7 +146,8 @@ def test_files_headers_and_counts(landing: tuple[Path, dict[str, int]]) -> None:
 
 def test_scale_one_volumes(db: duckdb.DuckDBPyConnection) -> None:
     assert 250 <= value(db, "select count(*) from crm_accounts") <= 350
-    assert 10_000 <= value(db, "select count(*) from survey_responses") <= 15_000
+    # ~9,800 rows: the planted cherry-picked campaign skips ~500 invitations and ~200 responses
+    assert 9_500 <= value(db, "select count(*) from survey_responses") <= 15_000
     per_account = rows(
         db,
         """select count(*) from crm_contacts join crm_accounts using (account_id)

@@ -28,11 +28,13 @@ def test_build_runs_both_checkpoints_and_writes_data_docs(sample_build):
     assert output.index("Running with dbt") < output.index("Mart checks (Great Expectations)")
     checkable = [
         table
-        for table, columns in sample_build.query(
-            "select table_name, list(column_name) as columns from information_schema.columns "
-            "where table_schema = 'marts' group by table_name"
+        for table, columns, types in sample_build.query(
+            "select table_name, list(column_name) as columns, list(data_type) as types"
+            " from information_schema.columns where table_schema = 'marts' group by table_name"
         ).itertuples(index=False)
-        if quality.mart_expectations(list(columns))
+        # with the column types, as the build's check has them: a mart whose checks are its
+        # counts (bigint columns) is checked too
+        if quality.mart_expectations(list(columns), dict(zip(columns, types, strict=True)))
     ]
     assert "mart_nps_monthly" in checkable
     assert f"Mart checks: {len(checkable)} marts tables validated" in output
@@ -41,7 +43,8 @@ def test_build_runs_both_checkpoints_and_writes_data_docs(sample_build):
     for suite in ["landing_survey_responses", "landing_crm_accounts", "mart_mart_nps_monthly"]:
         assert suite in index
     # the sample's planted bad scores are reported as a warning, under the threshold
-    assert "survey_responses: 28 of 5,931 rows (0.5%) fail 'score parses'" in output
+    # (5,816 rows since the planted cherry-picked campaign skips invitations and their responses)
+    assert "survey_responses: 28 of 5,816 rows (0.5%) fail 'score parses'" in output
 
 
 @pytest.fixture
@@ -153,6 +156,13 @@ def test_marts_suite_passes_on_good_marts(tmp_path, monkeypatch, with_arr_at_ris
     make_marts(tmp_path / "w.duckdb", with_arr_at_risk, bad=False)
     notes = quality.check_marts(tmp_path / "w.duckdb", PROJECT_DIR)
     assert f"{1 + with_arr_at_risk} marts tables validated" in notes[-1]
+
+
+def test_clustered_margin_columns_are_checked():
+    columns = ["nps_moe_95_clustered", "design_effect", "effective_responses", "nps_gap_moe_95"]
+    checked = [expectation.column for expectation in quality.mart_expectations(columns)]
+    assert checked == columns
+    assert all(e.min_value == 0 for e in quality.mart_expectations(columns))
 
 
 def test_marts_suite_names_every_broken_range(tmp_path, monkeypatch):

@@ -1,7 +1,9 @@
 {#- NPS by period and segment with its standard error, an adjusted-Wald variant for small samples,
     and the change from the previous period with a z test. A segment-period with fewer responses
     than the nps_change_min_responses var (in it or the previous period) is flagged too_small and
-    its change is not shown. -#}
+    its change is not shown. Beside each simple figure, its clustered twin treats accounts as
+    clusters (respondents of one account answer alike): nps_moe_95_clustered, design_effect,
+    effective_responses, and the change's clustered standard error, z and significance. -#}
 {%- set periods = ['month', 'quarter'] -%}
 {%- set segments = ['survey_type', 'respondent_role', 'region', 'plan', 'industry'] -%}
 {%- set min_responses = var('nps_change_min_responses') -%}
@@ -21,6 +23,7 @@ labelled as (
                 cast({{ dbt.date_trunc(period, 'responded_at') }} as date) as period_start,
                 '{{ segment }}' as segment_type,
                 {% if segment == 'overall' %}'all'{% else %}coalesce({{ segment }}, 'unknown'){% endif %} as segment_value,
+                account_id,
                 nps_category
             from responses
             {%- if not (period_loop.last and loop.last) %}
@@ -30,17 +33,39 @@ labelled as (
     {%- endfor %}
 ),
 
+counted_by_account as (
+    select
+        period_type,
+        period_start,
+        segment_type,
+        segment_value,
+        account_id,
+        cast(count(*) as {{ dbt.type_bigint() }}) as responses,
+        {{ count_where("nps_category = 'promoter'") }} as promoters,
+        {{ count_where("nps_category = 'passive'") }} as passives,
+        {{ count_where("nps_category = 'detractor'") }} as detractors
+    from labelled
+    group by period_type, period_start, segment_type, segment_value, account_id
+),
+
 counted as (
     select
         period_type,
         period_start,
         segment_type,
         segment_value,
-        cast(count(*) as {{ dbt.type_bigint() }}) as responses,
-        {{ count_where("nps_category = 'promoter'") }} as promoters,
-        {{ count_where("nps_category = 'passive'") }} as passives,
-        {{ count_where("nps_category = 'detractor'") }} as detractors
-    from labelled
+        cast(sum(responses) as {{ dbt.type_bigint() }}) as responses,
+        cast(sum(promoters) as {{ dbt.type_bigint() }}) as promoters,
+        cast(sum(passives) as {{ dbt.type_bigint() }}) as passives,
+        cast(sum(detractors) as {{ dbt.type_bigint() }}) as detractors,
+        cast(count(*) as {{ dbt.type_bigint() }}) as accounts,
+        cast(sum(promoters - detractors) as {{ dbt.type_bigint() }}) as net_promoters,
+        cast(sum((promoters - detractors) * (promoters - detractors)) as {{ dbt.type_bigint() }})
+            as net_promoters_squared,
+        cast(sum((promoters - detractors) * responses) as {{ dbt.type_bigint() }})
+            as net_promoters_by_responses,
+        cast(sum(responses * responses) as {{ dbt.type_bigint() }}) as responses_squared
+    from counted_by_account
     group by period_type, period_start, segment_type, segment_value
 ),
 
@@ -60,6 +85,21 @@ scored as (
             greatest({{ nps_variance('promoters', 'detractors', 'responses') }}, 0.0) / responses
         ) as nps_se,
         {{ nps_moe_95('promoters', 'detractors', 'responses') }} as nps_moe_95,
+        accounts,
+        {{ nps_clustered_variance(
+            'net_promoters', 'responses', 'net_promoters_squared', 'net_promoters_by_responses', 'responses_squared', 'accounts'
+        ) }} as nps_clustered_variance,
+        {{ nps_moe_95_clustered(
+            'net_promoters', 'responses', 'net_promoters_squared', 'net_promoters_by_responses', 'responses_squared', 'accounts'
+        ) }} as nps_moe_95_clustered,
+        {{ nps_design_effect(
+            'promoters', 'detractors',
+            'net_promoters', 'responses', 'net_promoters_squared', 'net_promoters_by_responses', 'responses_squared', 'accounts'
+        ) }} as design_effect,
+        {{ nps_effective_responses(
+            'promoters', 'detractors',
+            'net_promoters', 'responses', 'net_promoters_squared', 'net_promoters_by_responses', 'responses_squared', 'accounts'
+        ) }} as effective_responses,
         {#- Adjusted Wald: 0.75 promoters, 1.5 passives and 0.75 detractors added (3 responses). -#}
         cast(promoters as {{ type_double() }}) + 0.75 as adjusted_promoters,
         cast(passives as {{ type_double() }}) + 1.5 as adjusted_passives,
@@ -92,6 +132,9 @@ compared as (
         adjusted.nps,
         adjusted.nps_se,
         adjusted.nps_moe_95,
+        adjusted.nps_moe_95_clustered,
+        adjusted.design_effect,
+        adjusted.effective_responses,
         adjusted.adjusted_promoters,
         adjusted.adjusted_passives,
         adjusted.adjusted_detractors,
@@ -106,7 +149,16 @@ compared as (
         100.0 * sqrt(
             greatest(adjusted.nps_variance, 0.0) / adjusted.responses
             + greatest(previous.nps_variance, 0.0) / previous.responses
-        ) as raw_change_se
+        ) as raw_change_se,
+        {#- Periods treated as independent samples: the same accounts answer in both, which makes
+            this conservative (too wide) when an account's level persists. -#}
+        100.0 * sqrt(adjusted.nps_clustered_variance + previous.nps_clustered_variance)
+            as raw_change_se_clustered,
+        {#- Degrees of freedom of the clustered test: the fewer accounts of the two periods, less one. -#}
+        case
+            when adjusted.accounts < previous.accounts then adjusted.accounts
+            else previous.accounts
+        end - 1 as change_degrees_of_freedom
     from adjusted
     left join scored as previous
         on adjusted.period_type = previous.period_type
@@ -131,6 +183,9 @@ flagged as (
         nps,
         nps_se,
         nps_moe_95,
+        nps_moe_95_clustered,
+        design_effect,
+        effective_responses,
         adjusted_promoters,
         adjusted_passives,
         adjusted_detractors,
@@ -145,6 +200,16 @@ flagged as (
         case when not is_too_small and raw_change_se > 0 then raw_change / raw_change_se end as z,
         coalesce(not is_too_small and raw_change_se > 0 and abs(raw_change / raw_change_se) >= 1.96, false)
             as significant_95,
+        case when not is_too_small then raw_change_se_clustered end as nps_change_se_clustered,
+        case
+            when not is_too_small and raw_change_se_clustered > 0 then raw_change / raw_change_se_clustered
+        end as z_clustered,
+        coalesce(
+            not is_too_small
+            and raw_change_se_clustered > 0
+            and abs(raw_change / raw_change_se_clustered) >= {{ t_quantile_975('change_degrees_of_freedom') }},
+            false
+        ) as significant_95_clustered,
         is_too_small as too_small
     from compared
 )

@@ -9,7 +9,8 @@ invitations as (
     select * from {{ ref('fct_survey_invitations') }}
 ),
 
-responses_by_segment as (
+responses_by_account as (
+    {#- The account level of each segment: the clustered margin needs each account's counts. -#}
     select
         response_month as month,
         survey_type,
@@ -17,12 +18,37 @@ responses_by_segment as (
         region,
         plan,
         industry,
+        account_id,
         cast(count(*) as {{ dbt.type_bigint() }}) as responses,
         {{ count_where("nps_category = 'promoter'") }} as promoters,
         {{ count_where("nps_category = 'passive'") }} as passives,
         {{ count_where("nps_category = 'detractor'") }} as detractors,
         {{ count_where("has_comment") }} as comments
     from responses
+    group by 1, 2, 3, 4, 5, 6, 7
+),
+
+responses_by_segment as (
+    select
+        month,
+        survey_type,
+        respondent_role,
+        region,
+        plan,
+        industry,
+        cast(sum(responses) as {{ dbt.type_bigint() }}) as responses,
+        cast(sum(promoters) as {{ dbt.type_bigint() }}) as promoters,
+        cast(sum(passives) as {{ dbt.type_bigint() }}) as passives,
+        cast(sum(detractors) as {{ dbt.type_bigint() }}) as detractors,
+        cast(sum(comments) as {{ dbt.type_bigint() }}) as comments,
+        cast(count(*) as {{ dbt.type_bigint() }}) as accounts,
+        cast(sum(promoters - detractors) as {{ dbt.type_bigint() }}) as net_promoters,
+        cast(sum((promoters - detractors) * (promoters - detractors)) as {{ dbt.type_bigint() }})
+            as net_promoters_squared,
+        cast(sum((promoters - detractors) * responses) as {{ dbt.type_bigint() }})
+            as net_promoters_by_responses,
+        cast(sum(responses * responses) as {{ dbt.type_bigint() }}) as responses_squared
+    from responses_by_account
     group by 1, 2, 3, 4, 5, 6
 ),
 
@@ -50,6 +76,11 @@ segments as (
         coalesce(responses_by_segment.passives, 0) as passives,
         coalesce(responses_by_segment.detractors, 0) as detractors,
         coalesce(responses_by_segment.comments, 0) as comments,
+        coalesce(responses_by_segment.accounts, 0) as accounts,
+        coalesce(responses_by_segment.net_promoters, 0) as net_promoters,
+        coalesce(responses_by_segment.net_promoters_squared, 0) as net_promoters_squared,
+        coalesce(responses_by_segment.net_promoters_by_responses, 0) as net_promoters_by_responses,
+        coalesce(responses_by_segment.responses_squared, 0) as responses_squared,
         coalesce(invitations_by_segment.invitations, 0) as invitations,
         coalesce(invitations_by_segment.responded_invitations, 0) as responded_invitations
     from responses_by_segment
@@ -73,6 +104,17 @@ scored as (
         responded_invitations,
         {{ nps('promoters', 'detractors', 'responses') }} as nps,
         {{ nps_moe_95('promoters', 'detractors', 'responses') }} as nps_moe_95,
+        {{ nps_moe_95_clustered(
+            'net_promoters', 'responses', 'net_promoters_squared', 'net_promoters_by_responses', 'responses_squared', 'accounts'
+        ) }} as nps_moe_95_clustered,
+        {{ nps_design_effect(
+            'promoters', 'detractors',
+            'net_promoters', 'responses', 'net_promoters_squared', 'net_promoters_by_responses', 'responses_squared', 'accounts'
+        ) }} as design_effect,
+        {{ nps_effective_responses(
+            'promoters', 'detractors',
+            'net_promoters', 'responses', 'net_promoters_squared', 'net_promoters_by_responses', 'responses_squared', 'accounts'
+        ) }} as effective_responses,
         case when invitations > 0 then cast(responded_invitations as {{ type_double() }}) / invitations end as response_rate,
         case when responses > 0 then cast(comments as {{ type_double() }}) / responses end as comment_rate
     from segments

@@ -11,7 +11,12 @@
 #   response (transactional scores follow the triggering ticket itself);
 # * decision makers score about 0.8 points lower than end users;
 # * detractors churn more often, and 0-3 scorers churn sooner than 6s;
-# * comment themes and tags follow the score and the ticket history.
+# * comment themes and tags follow the score and the ticket history;
+# * respondents of one account answer alike (each account draws a latent baseline score and
+#   support quality), so the account-clustered margin is wider than the simple one;
+# * unless generate(integrity_problems=False) / nps-generate --clean: one owner (csm.kenji)
+#   whose followed-up contacts answer 9-10 next time far more often than others', and one
+#   relationship campaign (8 months before the export) sent mostly to past promoters.
 #
 # Everything is vectorised with numpy and pyarrow (a Python loop runs per entity or per
 # feature, never per row) and driven by one seed, so the same arguments always produce

@@ -26,12 +26,25 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--months", type=int, default=24, help="months of history")
     parser.add_argument("--format", choices=FORMATS, default="csv", dest="fmt")
     parser.add_argument("--bad-share", type=float, default=0.0, help="bad rows per valid row")
+    parser.add_argument(
+        "--clean",
+        action="store_true",
+        help="no planted integrity problems (by default one owner games the score and one "
+        "campaign is sent mostly to past promoters)",
+    )
     parser.add_argument("--quiet", action="store_true", help="print nothing")
     args = parser.parse_args(argv)
     try:
         landing_folder.check_sample_target(args.out)
         counts = generate(
-            args.out, args.seed, args.scale, args.end_date, args.months, args.fmt, args.bad_share
+            args.out,
+            args.seed,
+            args.scale,
+            args.end_date,
+            args.months,
+            args.fmt,
+            args.bad_share,
+            integrity_problems=not args.clean,
         )
     except landing_folder.LandingFolderError as error:
         parser.exit(1, f"nps-generate: {error}\n")

@@ -24,8 +24,12 @@ def generate(
     months: int = 24,
     fmt: str = "csv",
     bad_share: float = 0.0,
+    integrity_problems: bool = True,
 ) -> dict[str, int]:
     """Simulate and write the landing files; returns raw rows written per entity.
+
+    ``integrity_problems`` plants one owner who games the score and one cherry-picked
+    campaign (what mart_nps_integrity should find); False writes a clean sample without them.
 
     The counts include the re-export rows and the bad rows.  A manifest of the bad rows
     (``_expected_quarantine.csv``) is written only when ``bad_share > 0``.
@@ -38,8 +42,8 @@ def generate(
     streams = dict(
         zip(
             ("accounts", "contacts", "tickets", "invitations", "responses", "churn")
-            + ("followups", "updated_at", "render", "reexport", "bad", "shuffle"),
-            np.random.SeedSequence(seed).spawn(12),
+            + ("followups", "updated_at", "render", "reexport", "bad", "shuffle", "integrity"),
+            np.random.SeedSequence(seed).spawn(13),
             strict=True,
         )
     )
@@ -47,7 +51,7 @@ def generate(
     def rng_for(name: str) -> np.random.Generator:
         return np.random.default_rng(streams[name])
 
-    world = simulate_world(rng_for, max(1, round(300 * scale)), window)
+    world = simulate_world(rng_for, max(1, round(300 * scale)), window, integrity_problems)
     render_rng, reexport_rng = rng_for("render"), rng_for("reexport")
     bad_rng, shuffle_rng = rng_for("bad"), rng_for("shuffle")
 
@@ -78,5 +82,6 @@ def generate(
     settings += [f"{months} months"] if months != 24 else []
     settings += [f"{fmt} files"] if fmt != "csv" else []
     settings += [f"bad share {bad_share:g}"] if bad_share > 0 else []
+    settings += [] if integrity_problems else ["no planted integrity problems"]
     landing_folder.write_marker(out, ", ".join(settings))
     return counts

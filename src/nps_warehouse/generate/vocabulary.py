@@ -99,6 +99,15 @@ CSM_OWNERS = (
     "csm.priya",
 )
 
+# Planted integrity problems (generate(integrity_problems=True), the default): the owner whose
+# followed-up contacts are coached into a 9-10 at their next answer, how often that works, and
+# the relationship campaign (months before the export's month) sent mostly to past promoters,
+# with the share of other contacts it skips.
+GAMING_OWNER = CSM_OWNERS.index("csm.kenji")
+GAMING_BOOST_P = 0.75
+CHERRY_PICK_MONTHS_BEFORE_END = 8
+CHERRY_PICK_SKIP_P = 0.8
+
 # (display, slug) pairs for company names; the slugs build the e-mail domain.
 NAME_A = (
     ("Northwind", "northwind"),

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from nps_warehouse.generate.vocabulary import (
+    CHERRY_PICK_MONTHS_BEFORE_END,
+    CHERRY_PICK_SKIP_P,
     CHURN_MEAN_DAYS,
     CHURN_P,
     CHURN_P_SCALE,
@@ -25,6 +27,8 @@ from nps_warehouse.generate.vocabulary import (
     FIRST_NAMES,
     FOLLOWUP_ACTIONS,
     FOLLOWUP_OUTCOME_P,
+    GAMING_BOOST_P,
+    GAMING_OWNER,
     HOUR,
     INDUSTRIES,
     INDUSTRY_P,
@@ -550,6 +554,80 @@ def simulate_followups(rng: np.random.Generator, world: World) -> Frame:
     return sort_by(frame, when)
 
 
+def previous_scores(world: World, contact: np.ndarray, before: np.ndarray) -> np.ndarray:
+    """Each (contact, time)'s latest kept response score strictly before ``time``; -1 for none."""
+    frames = world.frames
+    rsp, inv = frames["survey_responses"], frames["survey_invitations"]
+    kept = np.flatnonzero(world.keep["survey_responses"])
+    owner = inv["contact"][rsp["invitation"][kept]]
+    order = np.lexsort((rsp["responded"][kept], owner))
+    key = (owner[order] << 34) + rsp["responded"][kept][order]
+    position = np.searchsorted(key, (contact << 34) + before, side="left") - 1
+    found = position >= 0
+    found[found] = owner[order][position[found]] == contact[found]
+    return np.where(found, rsp["score"][kept][order][np.maximum(position, 0)], -1)
+
+
+def plant_cherry_picking(rng: np.random.Generator, world: World) -> None:
+    """One relationship campaign sent mostly to past promoters (drops after churn's keep).
+
+    In the campaign month CHERRY_PICK_MONTHS_BEFORE_END months before the export's month,
+    each relationship invitation to a contact whose last answer before the month was not a
+    promoter (or who never answered) is skipped with probability CHERRY_PICK_SKIP_P, and
+    with it any response to it.
+    """
+    inv, rsp = world.frames["survey_invitations"], world.frames["survey_responses"]
+    month = inv["sent"].astype("datetime64[s]").astype("datetime64[M]")
+    end_month = np.datetime64(world.window.end_date, "M")
+    target = end_month - CHERRY_PICK_MONTHS_BEFORE_END
+    month_start = target.astype("datetime64[s]").astype(np.int64)
+    in_campaign = (month == target) & (inv["kind"] == 0) & world.keep["survey_invitations"]
+    index = np.flatnonzero(in_campaign)
+    last = previous_scores(world, inv["contact"][index], np.full(len(index), month_start))
+    skip = (last < 9) & (rng.random(len(index)) < CHERRY_PICK_SKIP_P)
+    dropped = np.zeros(len(inv["id"]), bool)
+    dropped[index[skip]] = True
+    world.keep["survey_invitations"] &= ~dropped
+    world.keep["survey_responses"] &= ~dropped[rsp["invitation"]]
+
+
+def plant_gaming_owner(rng: np.random.Generator, world: World) -> None:
+    """GAMING_OWNER's followed-up contacts answer their next survey with a 9 or 10.
+
+    For each of the owner's follow-ups, the contact's first response after it becomes a 9 or
+    10 with probability GAMING_BOOST_P (its comment rewritten to match); a follow-up on a
+    response that is now a promoter is dropped (follow-ups target detractors and passives).
+    """
+    frames = world.frames
+    rsp, inv, fup = (
+        frames["survey_responses"],
+        frames["survey_invitations"],
+        frames["loop_followups"],
+    )
+    kept = np.flatnonzero(world.keep["survey_responses"])
+    contact = inv["contact"][rsp["invitation"][kept]]
+    order = np.lexsort((rsp["responded"][kept], contact))
+    key = (contact[order] << 34) + rsp["responded"][kept][order]
+    own = np.flatnonzero(fup["owner"] == GAMING_OWNER)
+    followed = inv["contact"][rsp["invitation"][fup["response"][own]]]
+    position = np.searchsorted(key, (followed << 34) + fup["followed_up"][own], side="right")
+    found = position < len(key)
+    found[found] = contact[order][position[found]] == followed[found]
+    boosted = np.unique(kept[order][position[found]])
+    boosted = boosted[rng.random(len(boosted)) < GAMING_BOOST_P]
+    rsp["score"][boosted] = rng.integers(9, 11, len(boosted))
+    codes = comment_codes(
+        rng,
+        rsp["score"][boosted],
+        inv["kind"][rsp["invitation"][boosted]] == 1,
+        np.zeros(len(boosted)),
+        np.zeros(len(boosted)),
+    )
+    for name, values in codes.items():
+        rsp[name][boosted] = values
+    world.keep["loop_followups"] &= ~np.isin(fup["response"], boosted)
+
+
 def latest_event(entity: str, frame: Frame) -> np.ndarray:
     """The time of a row's latest event (its updated_at may not be earlier)."""
     if entity == "crm_accounts":
@@ -565,8 +643,18 @@ def latest_event(entity: str, frame: Frame) -> np.ndarray:
     return frame[column]
 
 
-def simulate_world(rng_for: Callable[[str], np.random.Generator], n: int, window: Window) -> World:
-    """Run every simulation step in dependency order and set each row's updated_at."""
+def simulate_world(
+    rng_for: Callable[[str], np.random.Generator],
+    n: int,
+    window: Window,
+    integrity_problems: bool = True,
+) -> World:
+    """Run every simulation step in dependency order and set each row's updated_at.
+
+    With ``integrity_problems`` one campaign is cherry-picked and one owner games the score
+    (plant_cherry_picking, plant_gaming_owner); without, the world is exactly as before they
+    were planted (they draw from their own random stream).
+    """
     world = World(window, {})
     frames = world.frames
     frames["crm_accounts"] = simulate_accounts(rng_for("accounts"), n, window)
@@ -579,8 +667,13 @@ def simulate_world(rng_for: Callable[[str], np.random.Generator], n: int, window
     )
     frames["survey_responses"] = simulate_responses(rng_for("responses"), world)
     simulate_churn(rng_for("churn"), world)
+    integrity_rng = rng_for("integrity")
+    if integrity_problems:
+        plant_cherry_picking(integrity_rng, world)
     frames["loop_followups"] = simulate_followups(rng_for("followups"), world)
     world.keep["loop_followups"] = np.ones(len(frames["loop_followups"]["id"]), bool)
+    if integrity_problems:
+        plant_gaming_owner(integrity_rng, world)
     rng = rng_for("updated_at")
     for entity, frame in frames.items():
         p_late = 0.8 if entity == "crm_accounts" else 0.15  # CRM records get touched often
