@@ -34,7 +34,7 @@ support_by_response as (
     select
         response_id,
         max(case when is_sla_breached then 1 else 0 end) as has_sla_breach,
-        max(case when resolution_calendar_minutes > {{ slow_resolution_minutes }} then 1 else 0 end)
+        max(case when resolution_minutes > {{ slow_resolution_minutes }} then 1 else 0 end)
             as has_slow_resolution,
         max(case when is_reopened then 1 else 0 end) as has_reopened_ticket,
         max(case when downtime_minutes > 0 then 1 else 0 end) as has_downtime
