@@ -89,8 +89,8 @@
 
 
 {% macro response_versions() %}
-    {#- Every kept version of every staged response across builds (response_id, contact_id, score,
-        updated_at, dbt_valid_to: the next version's updated_at, null for the current one), as a
+    {#- Every kept version of every staged response across builds (response_id, contact_id, campaign_id,
+        score, updated_at, dbt_valid_to: the next version's updated_at, null for the current one), as a
         query (dispatched): the snapshot snap_survey_responses, or on Spark int_response_versions. -#}
     {{ return(adapter.dispatch('response_versions', 'nps_warehouse')()) }}
 {% endmacro %}
@@ -99,6 +99,7 @@
     select
         response_id,
         contact_id,
+        campaign_id,
         score,
         updated_at,
         dbt_valid_to
@@ -109,6 +110,7 @@
     select
         response_id,
         contact_id,
+        campaign_id,
         score,
         updated_at,
         lead(updated_at) over (partition by response_id order by updated_at) as dbt_valid_to

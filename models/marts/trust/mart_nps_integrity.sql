@@ -56,7 +56,7 @@ snapshot_campaigns as (
     select
         response_id,
         max(campaign_id) as campaign_id
-    from {{ ref('snap_survey_responses') }}
+    from ({{ response_versions() }}) as versions
     group by response_id
 ),
 
