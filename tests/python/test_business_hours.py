@@ -12,6 +12,9 @@ import pandas as pd
 import pytest
 from conftest import PROJECT_DIR
 
+# End to end: builds a warehouse (`make test-fast` leaves it out).
+pytestmark = pytest.mark.build
+
 UTC = ZoneInfo("UTC")
 
 

@@ -12,6 +12,9 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+# End to end: builds a warehouse (`make test-fast` leaves it out).
+pytestmark = pytest.mark.build
+
 BOOTSTRAP_SAMPLES = 4000
 TOLERANCE = 0.10
 

@@ -12,6 +12,9 @@ import pandas as pd
 import pytest
 import yaml
 
+# End to end: builds a warehouse (`make test-fast` leaves it out).
+pytestmark = pytest.mark.build
+
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 VARS = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())["vars"]
 Z = 1.96

@@ -18,6 +18,9 @@ from nps_warehouse.generate.vocabulary import (
     GAMING_OWNER,
 )
 
+# End to end: builds a warehouse (`make test-fast` leaves it out).
+pytestmark = pytest.mark.build
+
 END_DATE = "2026-06-30"  # generate()'s default export date, which the test samples use
 PLANTED_OWNER = CSM_OWNERS[GAMING_OWNER]
 PLANTED_CAMPAIGN = "REL-" + str(np.datetime64(END_DATE, "M") - CHERRY_PICK_MONTHS_BEFORE_END)
