@@ -47,7 +47,8 @@ cases as (
     union all
     select
         'normalise_tags' as parser_macro,
-        {{ unicode_char(9) }} || 'Price' || {{ unicode_char(160) }} || ';' || {{ unicode_char(8239) }} || 'support' || {{ unicode_char(10) }} as raw_text,
+        {{ unicode_char(9) }} || 'Price' || {{ unicode_char(160) }} || ';'
+        || {{ unicode_char(8239) }} || 'support' || {{ unicode_char(10) }} as raw_text,
         'price;support' as expected
     union all
     select

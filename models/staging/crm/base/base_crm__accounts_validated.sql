@@ -20,11 +20,12 @@ typed as (
         landing._row_number,
         landing._read_problem,
         {%- for column in landing_columns('crm_accounts') %}
-        landing.{{ column.name }} as _raw_{{ column.name }},
-        {%- if not column.pii %}
-        {{ clean_text('landing.' ~ column.name) }} as {{ column.name }}_text,
-        {%- endif %}
-        {{ parse_landing_column('landing.' ~ column.name, column.parser) }} as {{ column.name }}{{ ',' if not loop.last }}
+            landing.{{ column.name }} as _raw_{{ column.name }},
+            {%- if not column.pii %}
+                {{ clean_text('landing.' ~ column.name) }} as {{ column.name }}_text,
+            {%- endif %}
+            {{ parse_landing_column('landing.' ~ column.name, column.parser) }} as {{ column.name }}
+            {%- if not loop.last %},{% endif %}
         {%- endfor %}
     from landing
 ),
