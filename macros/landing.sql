@@ -64,27 +64,7 @@
     {%- if not execute -%}
     select {% for column in columns %}null as {{ column }}, {% endfor %}null as _file_name, null as _row_number, null as _read_problem
     {%- else -%}
-    {%- set listing = landing_files(folder) -%}
-    {%- set files = [] -%}
-    {%- set unread = [] -%}
-    {%- for entry in listing -%}
-    {%- if entry.unread_reason is none -%}
-    {%- do files.append(entry) -%}
-    {%- else -%}
-    {%- do unread.append(entry.name ~ ' (' ~ entry.unread_reason ~ ')') -%}
-    {{ log("nps_warehouse: " ~ entity ~ ": not read: " ~ entry.name ~ " (" ~ entry.unread_reason ~ ")", info=true) }}
-    {%- endif -%}
-    {%- endfor -%}
-    {%- if files | length == 0 -%}
-        {{ exceptions.raise_compiler_error(
-            "No landing files for '" ~ entity ~ "': expected one or more *.csv, *.csv.gz or *.parquet files in "
-            ~ folder ~ "/" ~ (" (it holds only files that are not read: " ~ unread | join(', ') ~ ")" if unread else "")
-            ~ ". Set NPS_RAW_DIR to your landing folder (now '" ~ landing_dir()
-            ~ "') or add the entity's export there. A file holding only the header row declares an "
-            ~ "entity with no rows."
-            ~ (" This is the project's own data/raw: `make build` writes sample data into it while it"
-               ~ " holds no file at all." if landing_folder_absolute() == (invocation_args_dict.get('project_dir') or '') ~ '/data/raw' else "")) }}
-    {%- endif -%}
+    {%- set files = landing_readable_files(entity, folder, landing_files(folder)) -%}
     {%- set readable = [] -%}
     {%- for file in files -%}
     {%- set header = landing_file_header(file, entity) -%}
@@ -308,6 +288,34 @@
 {% endmacro %}
 
 
+{% macro landing_readable_files(entity, folder, listing) %}
+    {#- The entries of an entity folder that are read (landing_files or an engine's listing), each
+        other entry logged by name as not read; a clear error naming the folder when none is read.
+        Every engine's reader shares it. -#}
+    {%- set files = [] -%}
+    {%- set unread = [] -%}
+    {%- for entry in listing -%}
+    {%- if entry.unread_reason is none -%}
+    {%- do files.append(entry) -%}
+    {%- else -%}
+    {%- do unread.append(entry.name ~ ' (' ~ entry.unread_reason ~ ')') -%}
+    {{ log("nps_warehouse: " ~ entity ~ ": not read: " ~ entry.name ~ " (" ~ entry.unread_reason ~ ")", info=true) }}
+    {%- endif -%}
+    {%- endfor -%}
+    {%- if files | length == 0 -%}
+        {{ exceptions.raise_compiler_error(
+            "No landing files for '" ~ entity ~ "': expected one or more *.csv, *.csv.gz or *.parquet files in "
+            ~ folder ~ "/" ~ (" (it holds only files that are not read: " ~ unread | join(', ') ~ ")" if unread else "")
+            ~ ". Set NPS_RAW_DIR to your landing folder (now '" ~ landing_dir()
+            ~ "') or add the entity's export there. A file holding only the header row declares an "
+            ~ "entity with no rows."
+            ~ (" This is the project's own data/raw: `make build` writes sample data into it while it"
+               ~ " holds no file at all." if landing_folder_absolute() == (invocation_args_dict.get('project_dir') or '') ~ '/data/raw' else "")) }}
+    {%- endif -%}
+    {{ return(files) }}
+{% endmacro %}
+
+
 {% macro spark__landing_relation(source_name, entity) %}
     {#- Spark reads the landing files itself, from any path it can read (a local folder, or object
         storage on a cluster): every CSV and Parquet file of the entity's folder, each column as
@@ -323,24 +331,7 @@
     {%- if not execute -%}
     select {% for column in columns %}cast(null as string) as {{ column }}, {% endfor %}cast(null as string) as _file_name, cast(null as bigint) as _row_number, cast(null as string) as _read_problem
     {%- else -%}
-    {%- set files = [] -%}
-    {%- set unread = [] -%}
-    {%- for entry in spark_landing_files(entity) -%}
-    {%- if entry.unread_reason is none -%}
-    {%- do files.append(entry) -%}
-    {%- else -%}
-    {%- do unread.append(entry.name ~ ' (' ~ entry.unread_reason ~ ')') -%}
-    {{ log("nps_warehouse: " ~ entity ~ ": not read: " ~ entry.name ~ " (" ~ entry.unread_reason ~ ")", info=true) }}
-    {%- endif -%}
-    {%- endfor -%}
-    {%- if files | length == 0 -%}
-        {{ exceptions.raise_compiler_error(
-            "No landing files for '" ~ entity ~ "': expected one or more *.csv, *.csv.gz or *.parquet files in "
-            ~ folder ~ "/" ~ (" (it holds only files that are not read: " ~ unread | join(', ') ~ ")" if unread else "")
-            ~ ". Set NPS_RAW_DIR to your landing folder (now '" ~ landing_dir()
-            ~ "') or add the entity's export there. A file holding only the header row declares an "
-            ~ "entity with no rows.") }}
-    {%- endif -%}
+    {%- set files = landing_readable_files(entity, folder, spark_landing_files(entity)) -%}
     {%- for file in files %}
     {%- set view = 'nps_landing_' ~ entity ~ '_' ~ loop.index %}
     {%- set header = spark_landing_view(file, entity, view) %}
