@@ -266,7 +266,7 @@ def check_spark_setup() -> None:
         )
 
 
-def open_warehouse(duckdb_path, project_dir: Path | None = None):
+def open_warehouse(duckdb_path, project_dir: Path):
     """What the build writes: the DuckDB file's path (duckdb), a PgWarehouse whose server
     answered (postgres), or the SparkWarehouse folder (spark). Stops with one message naming
     what to set."""
@@ -275,7 +275,7 @@ def open_warehouse(duckdb_path, project_dir: Path | None = None):
         return duckdb_path
     if name == "spark":
         check_spark_setup()
-        return SparkWarehouse(project_dir or Path(duckdb_path).parents[2])
+        return SparkWarehouse(project_dir)
     warehouse = PgWarehouse()
     warehouse.connect().close()
     return warehouse
