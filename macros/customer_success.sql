@@ -86,3 +86,27 @@
         else {{ labels | length + 1 }}
     end
 {% endmacro %}
+
+
+{% macro theme_keyword_patterns() %}
+    {#- The theme_keywords seed as (theme, pattern) pairs, one per theme: its patterns as
+        alternatives, '(p1)|(p2)|...' (a text matches the pair's pattern exactly when it matches one
+        of the theme's patterns), read from the built seed when the model is compiled. None where
+        there is no built seed table to read (parsing, or a unit test's fixture rows): the model then
+        matches the seed's rows one by one, which gives the same mentions, only slower. -#}
+    {%- set seed = ref("theme_keywords") -%}
+    {%- if not execute or model.resource_type == 'unit_test' or seed.schema is none -%}{{ return(none) }}{%- endif -%}
+    {%- if adapter.get_relation(database=seed.database, schema=seed.schema, identifier=seed.identifier) is none -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set rows = run_query("select theme, keyword_pattern from " ~ seed ~ " where theme is not null and keyword_pattern is not null order by theme, keyword_pattern").rows -%}
+    {%- set patterns = {} -%}
+    {%- for row in rows -%}
+    {%- do patterns.setdefault(row[0], []).append('(' ~ row[1] ~ ')') -%}
+    {%- endfor -%}
+    {%- set pairs = [] -%}
+    {%- for theme in patterns | sort -%}
+    {%- do pairs.append((theme, patterns[theme] | join('|'))) -%}
+    {%- endfor -%}
+    {{ return(pairs) }}
+{% endmacro %}

@@ -37,12 +37,31 @@ tag_mentions as (
 ),
 
 keyword_mentions as (
+    {#- One pattern per theme, the seed's patterns of the theme as alternatives, written into the
+        query as a literal (compiled once, not once per row); a unit test's fixture seed is matched
+        row by row instead (theme_keyword_patterns). -#}
+    {%- set patterns = theme_keyword_patterns() %}
+    {%- if patterns is none %}
     select distinct
         responses_searchable.response_id,
         theme_keywords.theme
     from responses_searchable
     inner join theme_keywords
         on {{ contains_pattern('responses_searchable.search_text', 'theme_keywords.keyword_pattern') }}
+    {%- else %}
+    select
+        responses_searchable.response_id,
+        themes.theme
+    from responses_searchable
+    cross join themes
+    where
+        case themes.theme
+            {%- for theme, pattern in patterns %}
+            when {{ string_literal(theme) }} then {{ contains_pattern('responses_searchable.search_text', string_literal(pattern)) }}
+            {%- endfor %}
+            else false
+        end
+    {%- endif %}
 ),
 
 mentions as (

@@ -132,6 +132,30 @@ def test_daily_backlog_ends_at_the_open_alerts(sample_build):
     assert backlog == still_open > 0
 
 
+def test_theme_patterns_compiled_into_the_query_match_each_seed_row(sample_build):
+    """int_response_themes writes each theme's seed patterns into the query as one literal (fast at
+    scale); it must find exactly what matching every seed row against every comment finds."""
+    compiled = (
+        sample_build.duckdb_path.parent
+        / "target/compiled/nps_warehouse/models/intermediate/int_response_themes.sql"
+    ).read_text()
+    assert "case themes.theme" in compiled  # the literal patterns, not the row-by-row join
+    row_by_row = sample_build.query(
+        "select distinct responses.response_id, keywords.theme"
+        " from core.fct_nps_responses as responses"
+        " inner join reference.theme_keywords as keywords on regexp_matches("
+        "   ' ' || regexp_replace(lower(responses.comment), '[[:punct:][:space:]]+', ' ', 'g') || ' ',"
+        "   keywords.keyword_pattern)"
+        " order by 1, 2"
+    )
+    compiled_matches = sample_build.query(
+        "select response_id, theme from intermediate.int_response_themes"
+        " where is_keyword_match order by 1, 2"
+    )
+    assert len(row_by_row) > 1000
+    assert compiled_matches.to_dict("records") == row_by_row.to_dict("records")
+
+
 def test_themes_are_found_in_every_language_and_go_with_scores(sample_build):
     themes = sample_build.query(
         "select theme, sum(mentions) as mentions, sum(tagged_mentions) as tagged,"
