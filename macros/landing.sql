@@ -22,28 +22,42 @@
 {% macro default__landing_relation(source_name, entity) %}
     {#- Engines without file access read the table a loader filled (src/nps_warehouse/pg_load.py
         for PostgreSQL): the contract's columns as text plus _file_name, _row_number and
-        _read_problem, read exactly as DuckDB reads the files. The loader's listing
-        (landing.landing_files) gives the same "not read" log lines. -#}
+        _read_problem, read exactly as DuckDB reads the files, and the file's size and modification
+        time from the loader's listing (landing.landing_files), which also gives the same "not read"
+        log lines and, on an incremental build, the files the model does not hold yet. -#}
+    {%- set files = [] -%}
     {%- if execute -%}
-    {%- set listing = landing_loaded_files(entity) -%}
-    {%- for row in listing if row[1] is not none -%}
-    {{ log("nps_warehouse: " ~ entity ~ ": not read: " ~ row[0] ~ " (" ~ row[1] ~ ")", info=true) }}
+    {%- set listing = [] -%}
+    {%- for row in landing_loaded_files(entity) -%}
+    {%- do listing.append({'name': row[0], 'unread_reason': row[1], 'size': row[2], 'modified': row[3]}) -%}
     {%- endfor -%}
+    {%- set files = landing_files_to_read(entity, landing_readable_files(entity, landing_dir() ~ '/' ~ entity, listing)) -%}
     {%- endif %}
     select
         {%- for column in landing_contract()[entity] %}
-        cast({{ adapter.quote(column) }} as {{ dbt.type_string() }}) as {{ column }},
+        cast(landed.{{ adapter.quote(column) }} as {{ dbt.type_string() }}) as {{ column }},
         {%- endfor %}
-        cast(_file_name as {{ dbt.type_string() }}) as _file_name,
-        cast(_row_number as {{ dbt.type_bigint() }}) as _row_number,
-        cast(_read_problem as {{ dbt.type_string() }}) as _read_problem
-    from {{ source(source_name, entity) }}
+        cast(landed._file_name as {{ dbt.type_string() }}) as _file_name,
+        cast(landed._row_number as {{ dbt.type_bigint() }}) as _row_number,
+        cast(landed._read_problem as {{ dbt.type_string() }}) as _read_problem,
+        cast(listed.size_bytes as {{ dbt.type_bigint() }}) as _file_size,
+        cast(listed.modified_epoch as {{ dbt.type_bigint() }}) as _file_modified,
+        {{ build_number() }} as _build_number
+    from {{ source(source_name, entity) }} as landed
+    left join {{ api.Relation.create(database=warehouse_database(), schema='landing', identifier='landing_files') }} as listed
+        on listed.entity = {{ string_literal(entity) }} and listed.name = landed._file_name
+    {%- if is_incremental_build() %}
+    where
+        {%- if files | length == 0 %} 1 = 0
+        {%- else %} landed._file_name in ({% for file in files %}{{ string_literal(file.name) }}{% if not loop.last %}, {% endif %}{% endfor %})
+        {%- endif %}
+    {%- endif %}
 {% endmacro %}
 
 
 {% macro landing_loaded_files(entity) %}
     {#- On an engine a loader fills: the loader's listing of the entity folder, as rows (name,
-        unread_reason); a clear error when nothing was loaded yet. -#}
+        unread_reason, size_bytes, modified_epoch); a clear error when nothing was loaded yet. -#}
     {%- set record = api.Relation.create(database=warehouse_database(), schema='landing', identifier='landing_files') -%}
     {%- if adapter.get_relation(database=warehouse_database(), schema='landing', identifier='landing_files') is none -%}
         {{ exceptions.raise_compiler_error(
@@ -51,20 +65,23 @@
             ~ " project's loader before dbt runs. Run `nps-build` (it loads, then builds), or load only:"
             ~ " `python -m nps_warehouse.pg_load --raw-dir <landing folder>`.") }}
     {%- endif -%}
-    {{ return(run_query("select name, unread_reason from " ~ record ~ " where entity = '" ~ entity ~ "' order by name").rows) }}
+    {{ return(run_query("select name, unread_reason, size_bytes, modified_epoch from " ~ record ~ " where entity = '" ~ entity ~ "' order by name").rows) }}
 {% endmacro %}
 
 
 {% macro duckdb__landing_relation(source_name, entity) %}
-    {#- DuckDB reads the landing files in place: every CSV and Parquet file of the entity's folder,
-        each column as text, with the file's name and the row's position in it for de-duplication. -#}
+    {#- DuckDB reads the landing files in place: every CSV and Parquet file of the entity's folder
+        (on an incremental build only the files the model does not hold yet: landing_files_to_read),
+        each column as text, with the file's name, size and modification time, the row's position
+        in it (for de-duplication) and the build that read it. -#}
     {%- set _lineage = source(source_name, entity) -%}
     {%- set columns = landing_contract()[entity] -%}
     {%- set folder = landing_dir() ~ '/' ~ entity -%}
     {%- if not execute -%}
-    select {% for column in columns %}null as {{ column }}, {% endfor %}null as _file_name, null as _row_number, null as _read_problem
+    select {% for column in columns %}null as {{ column }}, {% endfor %}{{ landing_file_columns_null() }}
     {%- else -%}
-    {%- set files = landing_readable_files(entity, folder, landing_files(folder)) -%}
+    {%- set files = landing_files_to_read(entity, landing_readable_files(entity, folder, landing_files(folder))) -%}
+    {%- set build = build_number() -%}
     {%- set readable = [] -%}
     {%- for file in files -%}
     {%- set header = landing_file_header(file, entity) -%}
@@ -72,8 +89,7 @@
     {%- endfor -%}
     {%- if readable | length == 0 %}
     select {% for column in columns %}cast(null as varchar) as {{ column }}, {% endfor -%}
-        cast(null as varchar) as _file_name, cast(null as bigint) as _row_number,
-        cast(null as varchar) as _read_problem
+        {{ landing_file_columns_null() }}
     where false
     {%- endif -%}
     {%- for file, header in readable %}
@@ -86,9 +102,7 @@
         {%- for column in columns %}
         cast({{ adapter.quote(header[column]) }} as varchar) as {{ column }},
         {%- endfor %}
-        '{{ file.name | replace("'", "''") }}' as _file_name,
-        row_number() over () as _row_number,
-        cast(null as varchar) as _read_problem
+        {{ landing_file_columns(file, 'row_number() over ()', build=build) }}
     from {{ landing_reader(file, skip_undecodable=(undecodable | length > 0)) }}
     {%- for line in undecodable %}
     {{- log("nps_warehouse: " ~ file.path ~ " line " ~ line ~ " is not valid UTF-8; quarantined as invalid_utf8", info=true) }}
@@ -97,23 +111,78 @@
         {%- for column in columns %}
         cast(null as varchar) as {{ column }},
         {%- endfor %}
-        '{{ file.name | replace("'", "''") }}' as _file_name,
-        cast({{ readable_rows + loop.index }} as bigint) as _row_number,
-        'invalid_utf8' as _read_problem
+        {{ landing_file_columns(file, readable_rows + loop.index, "'invalid_utf8'", build) }}
     {%- endfor %}
     {%- endfor %}
     {%- endif -%}
 {% endmacro %}
 
 
+{% macro landing_file_columns(file, row_number, read_problem='null', build=none) %}
+    {#- The columns every landing row carries after the contract's: the file's name, the row's
+        position in it, why it could not be read (or null), the file's size and modification time
+        (the manifest an incremental build compares, landing_files_to_read) and the number of the
+        build that read it (`build`, from build_number(); macros/incremental.sql: the validated
+        models recompute what it brought). -#}
+    {{ string_literal(file.name) }} as _file_name,
+    cast({{ row_number }} as {{ dbt.type_bigint() }}) as _row_number,
+    cast({{ read_problem }} as {{ dbt.type_string() }}) as _read_problem,
+    cast({{ file.size }} as {{ dbt.type_bigint() }}) as _file_size,
+    cast({{ file.modified if file.modified is not none else 'null' }} as {{ dbt.type_bigint() }}) as _file_modified,
+    {{ build or build_number() }} as _build_number
+{%- endmacro %}
+
+
+{% macro landing_file_columns_null() %}
+    {#- landing_file_columns' columns, typed, all null (a relation with no file to read). -#}
+    cast(null as {{ dbt.type_string() }}) as _file_name,
+    cast(null as {{ dbt.type_bigint() }}) as _row_number,
+    cast(null as {{ dbt.type_string() }}) as _read_problem,
+    cast(null as {{ dbt.type_bigint() }}) as _file_size,
+    cast(null as {{ dbt.type_bigint() }}) as _file_modified,
+    cast(null as {{ dbt.type_bigint() }}) as _build_number
+{%- endmacro %}
+
+
+{% macro landing_files_to_read(entity, files) %}
+    {#- The landing files a build reads: all of them on a full build; on an incremental one only
+        those the model does not hold yet, by name. A file it holds whose size or modification time
+        changed, or that is gone, stops the build: its rows would have to be taken back, which only
+        a full rebuild does (`nps-build` switches to one by itself and says why;
+        landing_folder.compare_manifest is its Python twin). -#}
+    {%- if not is_incremental_build() -%}{{ return(files) }}{%- endif -%}
+    {%- set stored = {} -%}
+    {%- for row in run_query("select _file_name, max(_file_size), max(_file_modified) from " ~ this ~ " group by _file_name").rows -%}
+    {%- do stored.update({row[0]: (row[1], row[2])}) -%}
+    {%- endfor -%}
+    {%- set changes = [] -%}
+    {%- set present = files | map(attribute='name') | list -%}
+    {%- for file in files if file.name in stored and stored[file.name] != (file.size, file.modified) -%}
+    {%- do changes.append(file.name ~ ' (changed: size or modification time differs)') -%}
+    {%- endfor -%}
+    {%- for name in stored | sort if name not in present -%}
+    {%- do changes.append(name ~ ' (gone)') -%}
+    {%- endfor -%}
+    {%- if changes | length > 0 -%}
+        {{ exceptions.raise_compiler_error(
+            "Landing files of '" ~ entity ~ "' that an earlier build read have changed or are gone: "
+            ~ changes | join(', ') ~ ". An incremental build only adds new files; rebuild from the"
+            ~ " files now present with `nps-build --full-refresh` (plain `nps-build` does it by itself)"
+            ~ " or `dbt build --full-refresh`.") }}
+    {%- endif -%}
+    {{ return(files | rejectattr('name', 'in', stored) | list) }}
+{% endmacro %}
+
+
 {% macro landing_files(folder) %}
     {#- Every entry of an entity folder, sorted by name, as a dict: path, name (a sub-folder's ends
-        with '/'), size in bytes, format ('csv' or 'parquet'), is_gzip, and unread_reason (none for
-        a file that is read; see landing_file_kind). The Python landing check lists the same way. -#}
+        with '/'), size in bytes, modified (whole seconds since 1970, UTC), format ('csv' or
+        'parquet'), is_gzip, and unread_reason (none for a file that is read; see
+        landing_file_kind). The Python landing check lists the same way. No file is read. -#}
     {%- set escaped = folder | replace("'", "''") -%}
     {%- set listing = run_query(
-        "select filename, size, false as is_folder from read_blob('" ~ escaped ~ "/*')"
-        ~ " union all select file, null, true from glob('" ~ escaped ~ "/*/')"
+        "select filename, size, false as is_folder, cast(floor(epoch(last_modified)) as bigint) from read_blob('" ~ escaped ~ "/*')"
+        ~ " union all select file, null, true, null from glob('" ~ escaped ~ "/*/')"
     ) -%}
     {%- set files = [] -%}
     {%- for row in listing.rows -%}
@@ -123,6 +192,7 @@
         'path': row[0],
         'name': name ~ ('/' if row[2] else ''),
         'size': row[1],
+        'modified': row[3],
         'format': kind.format,
         'is_gzip': kind.is_gzip,
         'unread_reason': kind.unread_reason,
@@ -329,9 +399,14 @@
     {%- set columns = landing_contract()[entity] -%}
     {%- set folder = landing_dir() ~ '/' ~ entity -%}
     {%- if not execute -%}
-    select {% for column in columns %}cast(null as string) as {{ column }}, {% endfor %}cast(null as string) as _file_name, cast(null as bigint) as _row_number, cast(null as string) as _read_problem
+    select {% for column in columns %}cast(null as string) as {{ column }}, {% endfor %}{{ landing_file_columns_null() }}
     {%- else -%}
-    {%- set files = landing_readable_files(entity, folder, spark_landing_files(entity)) -%}
+    {%- set files = landing_files_to_read(entity, landing_readable_files(entity, folder, spark_landing_files(entity))) -%}
+    {%- set build = build_number() -%}
+    {%- if files | length == 0 %}
+    select {% for column in columns %}cast(null as string) as {{ column }}, {% endfor %}{{ landing_file_columns_null() }}
+    where false
+    {%- endif %}
     {%- for file in files %}
     {%- set view = 'nps_landing_' ~ entity ~ '_' ~ loop.index %}
     {%- set header = spark_landing_view(file, entity, view) %}
@@ -342,9 +417,8 @@
         {%- for column in columns %}
         case when not _undecodable then cast({{ adapter.quote(header[column]) }} as string) end as {{ column }},
         {%- endfor %}
-        {{ string_literal(file.name) }} as _file_name,
-        row_number() over (order by _undecodable, _block, _position) as _row_number,
-        coalesce(_stop, case when _undecodable then 'invalid_utf8' end) as _read_problem
+        {{ landing_file_columns(file, 'row_number() over (order by _undecodable, _block, _position)',
+            "coalesce(_stop, case when _undecodable then 'invalid_utf8' end)", build) }}
     from (
         select
             file_rows.*,
@@ -381,12 +455,12 @@
 
 {% macro spark_landing_files(entity) %}
     {#- The entries of an entity folder Spark sees (it never lists hidden files, names starting
-        with '.' or '_'), sorted by name, as dicts like landing_files: path, name, size, format,
+        with '.' or '_'), sorted by name, as dicts like landing_files: path, name, size, modified, format,
         is_gzip, unread_reason (files in sub-folders are named as not read). One listing of the
         landing folder, without reading any file's content. -#}
     {%- set root = landing_dir() -%}
     {%- set marker = '/' ~ entity ~ '/' -%}
-    {%- set listing = run_query("select path, length from binaryFile.`" ~ root | replace('`', '``') ~ "/*`") -%}
+    {%- set listing = run_query("select path, length, cast(modificationTime as bigint) from binaryFile.`" ~ root | replace('`', '``') ~ "/*`") -%}
     {%- set files = [] -%}
     {%- set folders = [] -%}
     {%- for row in listing.rows -%}
@@ -397,12 +471,12 @@
     {%- set sub = relative.split('/')[0] ~ '/' -%}
     {%- if sub not in folders -%}
     {%- do folders.append(sub) -%}
-    {%- do files.append({'path': row[0][:at + marker | length] ~ sub, 'name': sub, 'size': none, 'format': none, 'is_gzip': false,
+    {%- do files.append({'path': row[0][:at + marker | length] ~ sub, 'name': sub, 'size': none, 'modified': none, 'format': none, 'is_gzip': false,
         'unread_reason': landing_file_kind(sub, is_folder=true).unread_reason}) -%}
     {%- endif -%}
     {%- else -%}
     {%- set kind = landing_file_kind(relative) -%}
-    {%- do files.append({'path': row[0], 'name': relative, 'size': row[1], 'format': kind.format,
+    {%- do files.append({'path': row[0], 'name': relative, 'size': row[1], 'modified': row[2], 'format': kind.format,
         'is_gzip': kind.is_gzip, 'unread_reason': kind.unread_reason}) -%}
     {%- endif -%}
     {%- endif -%}

@@ -3,9 +3,13 @@
 
 {% macro version_rank(id_column, updated_at_column) %}
     {#- 1 for the row that wins its id: latest updated_at, then the file whose name sorts last,
-        then the later row of that file. Rows without a usable updated_at rank after all others. -#}
+        then the later row of that file. Rows without a usable updated_at rank after all others. A
+        row without an id is 1 of its own (it competes with no other row, so an incremental build,
+        which ranks only the ids it touched, gives it the same rank as a full one). -#}
     row_number() over (
-        partition by {{ id_column }}
+        partition by {{ id_column }},
+            case when {{ id_column }} is null then _file_name end,
+            case when {{ id_column }} is null then _row_number end
         order by {{ updated_at_column }} desc nulls last, {{ byte_order('_file_name') }} desc, _row_number desc
     )
 {% endmacro %}

@@ -12,6 +12,7 @@ from pathlib import Path
 from nps_warehouse import (
     dbt,
     engines,
+    incremental,
     landing_folder,
     pg_load,
     publish,
@@ -59,6 +60,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--as-of",
         default=None,
         help="the build's 'now' (ISO date or timestamp); default: the latest event in the data",
+    )
+    parser.add_argument(
+        "--full-refresh",
+        action="store_true",
+        help="rebuild every table from every landing file (default: when the warehouse already "
+        "holds a build of this landing folder, read only the files added since, and rebuild from "
+        "scratch by itself when a file it read has changed or is gone)",
     )
     parser.add_argument(
         "--summary-only", action="store_true", help="print the summary of the last build and stop"
@@ -173,14 +181,19 @@ def main(argv: list[str] | None = None) -> int:
             state = landing_folder.inspect(raw_dir)
             check_pii_salt(raw_dir, state)
             engines.check_data_set(target, raw_dir)
+            build_plan = incremental.plan(raw_dir, target, full_refresh=args.full_refresh)
+            print(build_plan.describe(), flush=True)
             print("Landing checks (Great Expectations) ...", flush=True)
             checked = quality.check_landing(
-                raw_dir, project_dir, progress=lambda line: print(f"  {line}", flush=True)
+                raw_dir,
+                project_dir,
+                progress=lambda line: print(f"  {line}", flush=True),
+                only=build_plan.new_files,
             )
             for note in checked:
                 print(f"  {note}", flush=True)
             engines.load_landing(target, raw_dir, progress=lambda line: print(line, flush=True))
-            command = ["build"]
+            command = ["build", *(["--full-refresh"] if build_plan.full_refresh else [])]
             if args.as_of:
                 command += ["--vars", f"{{as_of: '{args.as_of.strip()}'}}"]
             dbt.invoke(

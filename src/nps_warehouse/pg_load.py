@@ -113,7 +113,11 @@ def _create_tables(cursor) -> None:
         )
     cursor.execute(
         f"create table if not exists {SCHEMA}.landing_files (entity text, name text,"
-        " size_bytes bigint, unread_reason text, rows_loaded bigint)"
+        " size_bytes bigint, unread_reason text, rows_loaded bigint, modified_epoch bigint)"
+    )
+    # A landing schema an older loader made lacks the modification time (the incremental manifest).
+    cursor.execute(
+        f"alter table {SCHEMA}.landing_files add column if not exists modified_epoch bigint"
     )
     cursor.execute(
         f"create table if not exists {SCHEMA}.landing_load (landing_folder text,"
@@ -190,7 +194,9 @@ def load(
                     )
                 rows = 0
                 for entry in listing:
-                    size = None if entry.name.endswith("/") else entry.path.stat().st_size
+                    stat = None if entry.name.endswith("/") else entry.path.stat()
+                    size = None if stat is None else stat.st_size
+                    modified = None if stat is None else int(stat.st_mtime)
                     count = None
                     if entry.unread_reason is None and size == 0:
                         say(
@@ -200,8 +206,10 @@ def load(
                         count = _copy_file(duck, cursor, entry, entity)
                         rows += count
                     cursor.execute(
-                        f"insert into {SCHEMA}.landing_files values (%s, %s, %s, %s, %s)",
-                        [entity, entry.name, size, entry.unread_reason, count],
+                        f"insert into {SCHEMA}.landing_files (entity, name, size_bytes,"
+                        " unread_reason, rows_loaded, modified_epoch)"
+                        " values (%s, %s, %s, %s, %s, %s)",
+                        [entity, entry.name, size, entry.unread_reason, count, modified],
                     )
                 loaded[entity] = rows
                 say(f"{entity}: {rows:,} rows from {len(readable)} file(s) loaded")

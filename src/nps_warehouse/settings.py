@@ -30,6 +30,14 @@ PG_DBNAME_ENV = "NPS_PG_DBNAME"
 PG_ENVS = (PG_HOST_ENV, PG_PORT_ENV, PG_USER_ENV, PG_PASSWORD_ENV, PG_DBNAME_ENV)
 # The spark target's folder (its metastore_db and warehouse/ of Parquet tables).
 SPARK_DIR_ENV = "NPS_SPARK_DIR"
+# DuckDB's worker threads, memory limit and spill folder (profiles/profiles.yml; the benchmark's
+# floor uses the same).
+DUCKDB_THREADS_ENV = "NPS_DUCKDB_THREADS"
+DUCKDB_MEMORY_LIMIT_ENV = "NPS_DUCKDB_MEMORY_LIMIT"
+DUCKDB_TEMP_DIR_ENV = "NPS_DUCKDB_TEMP_DIR"
+DEFAULT_DUCKDB_THREADS = "2"
+DEFAULT_DUCKDB_MEMORY_LIMIT = "4GB"
+DEFAULT_DUCKDB_TEMP_DIR = "data/warehouse/tmp"
 # nps-build's proof that a folder holds only sample data, passed to dbt on Spark (which cannot
 # read the _SAMPLE_DATA marker): the sample's settings, and the folder they are proven for.
 PROVEN_SAMPLE_DATA_SET_ENV = "NPS_PROVEN_SAMPLE_DATA_SET"

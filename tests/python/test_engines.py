@@ -12,10 +12,7 @@ folder: the second build must succeed and change nothing.
 
 from __future__ import annotations
 
-import datetime as dt
-import decimal
 import itertools
-import math
 import os
 import shutil
 import subprocess
@@ -24,6 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import compare
 import duckdb
 import pytest
 from conftest import PROJECT_DIR, run_build
@@ -37,7 +35,6 @@ pytestmark = pytest.mark.build
 psycopg = pytest.importorskip("psycopg", reason="`make engines` installs the postgres extra")
 
 COMPARED = ["audit.quarantine_rows", "audit.landing_row_counts"]
-RELATIVE = 1e-9
 NOT_FOR_BI = ("staging", "core", "audit", "snapshots", "intermediate", "landing", "reference")
 
 
@@ -93,29 +90,6 @@ def pg_connect(config: dict, user: str = pg_local.PROJECT_USER):
     )
 
 
-def normalised(value):
-    """A value as both engines' drivers can agree on: numbers as int or float, times as ISO text."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int):
-        return value
-    if isinstance(value, (float, decimal.Decimal)):
-        return float(value)
-    if isinstance(value, (dt.datetime, dt.date)):
-        return value.isoformat()
-    return str(value)
-
-
-def sort_key(row):
-    """Rows sorted by every column; doubles rounded so last-bit differences keep the order."""
-    return tuple(
-        (0, "") if v is None else (1, f"{v:.6g}") if isinstance(v, float) else (1, str(v))
-        for v in row
-    )
-
-
 def rows_of_duckdb(build, table: str) -> tuple[list[str], list[tuple]]:
     with duckdb.connect(str(build.duckdb_path), read_only=True) as connection:
         relation = connection.sql(f"select * from {table}")
@@ -128,21 +102,8 @@ def rows_of_postgres(config: dict, table: str) -> tuple[list[str], list[tuple]]:
         return [column.name for column in cursor.description], cursor.fetchall()
 
 
-def assert_same_rows(table, duck, pg, other="PostgreSQL"):
-    duck_columns, duck_rows = duck
-    pg_columns, pg_rows = pg
-    assert duck_columns == pg_columns, table
-    assert len(duck_rows) == len(pg_rows), f"{table}: {len(duck_rows)} vs {len(pg_rows)} rows"
-    left = sorted((tuple(map(normalised, row)) for row in duck_rows), key=sort_key)
-    right = sorted((tuple(map(normalised, row)) for row in pg_rows), key=sort_key)
-    for duck_row, pg_row in zip(left, right, strict=True):
-        for column, a, b in zip(duck_columns, duck_row, pg_row, strict=True):
-            if isinstance(a, float) and isinstance(b, float):
-                assert math.isclose(a, b, rel_tol=RELATIVE, abs_tol=1e-12), (
-                    f"{table}.{column}: {a!r} (DuckDB) vs {b!r} ({other}) in {duck_row}"
-                )
-            else:
-                assert a == b, f"{table}.{column}: {a!r} (DuckDB) vs {b!r} ({other}) in {duck_row}"
+def assert_same_rows(table, duck, other_rows, other="PostgreSQL"):
+    compare.assert_same_rows(table, duck, other_rows, names=("DuckDB", other))
 
 
 def mart_tables(build) -> list[str]:

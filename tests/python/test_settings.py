@@ -80,6 +80,9 @@ def test_profile_defaults_are_the_settings():
     assert defaults[settings.TARGET_ENV] == settings.DEFAULT_TARGET
     assert defaults[settings.DUCKDB_PATH_ENV] == settings.DEFAULT_DUCKDB_PATH
     assert set(settings.PG_ENVS) <= set(defaults)
+    assert defaults[settings.DUCKDB_THREADS_ENV] == settings.DEFAULT_DUCKDB_THREADS
+    assert defaults[settings.DUCKDB_MEMORY_LIMIT_ENV] == settings.DEFAULT_DUCKDB_MEMORY_LIMIT
+    assert defaults[settings.DUCKDB_TEMP_DIR_ENV] == settings.DEFAULT_DUCKDB_TEMP_DIR
     spark_dirs = re.findall(r"env_var\('NPS_SPARK_DIR', '([^']*)'\)", profile)
     assert spark_dirs and set(spark_dirs) == {settings.DEFAULT_SPARK_DIR}
 

@@ -1,10 +1,11 @@
-{{ config(materialized='table') }}
+{{ validated_model_config('account_id') }}
 {#- Every landing row of crm_accounts, typed, with its version rank and its fate: staged,
     superseded by a newer version, or quarantined with a reason. -#}
 with
 
 landing as (
     select * from {{ ref('base_crm__accounts') }}
+    {{- rows_to_validate('crm_accounts', 'account_id', ref('base_crm__accounts'), []) }}
 ),
 
 fx_rates as (
@@ -72,6 +73,7 @@ published as (
         _file_name,
         _row_number,
         _read_problem,
+        {{ build_number() }} as _build_number,
         {{ quarantined_raw_values('crm_accounts') }} as raw_values,
         account_id,
         account_name,

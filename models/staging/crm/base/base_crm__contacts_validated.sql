@@ -1,4 +1,4 @@
-{{ config(materialized='table') }}
+{{ validated_model_config('contact_id') }}
 {#- Every landing row of crm_contacts, typed, with its version rank and its fate: staged,
     superseded by a newer version, or quarantined with a reason. Emails and names are hashed even
     in the raw values kept for quarantine. -#}
@@ -6,6 +6,7 @@ with
 
 landing as (
     select * from {{ ref('base_crm__contacts') }}
+    {{- rows_to_validate('crm_contacts', 'contact_id', ref('base_crm__contacts'), [('account_id', 'base_crm__accounts_validated')]) }}
 ),
 
 accounts as (
@@ -70,6 +71,7 @@ published as (
         _file_name,
         _row_number,
         _read_problem,
+        {{ build_number() }} as _build_number,
         {{ quarantined_raw_values('crm_contacts') }} as raw_values,
         contact_id,
         account_id,

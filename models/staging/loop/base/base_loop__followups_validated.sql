@@ -1,10 +1,11 @@
-{{ config(materialized='table') }}
+{{ validated_model_config('followup_id') }}
 {#- Every landing row of loop_followups, typed, with its version rank and its fate: staged,
     superseded by a newer version, or quarantined with a reason. -#}
 with
 
 landing as (
     select * from {{ ref('base_loop__followups') }}
+    {{- rows_to_validate('loop_followups', 'followup_id', ref('base_loop__followups'), [('response_id', 'base_survey__responses_validated')]) }}
 ),
 
 responses as (
@@ -64,6 +65,7 @@ published as (
         _file_name,
         _row_number,
         _read_problem,
+        {{ build_number() }} as _build_number,
         {{ quarantined_raw_values('loop_followups') }} as raw_values,
         followup_id,
         response_id,

@@ -1,10 +1,11 @@
-{{ config(materialized='table') }}
+{{ validated_model_config('ticket_id') }}
 {#- Every landing row of support_tickets, typed, with its version rank and its fate: staged,
     superseded by a newer version, or quarantined with a reason. -#}
 with
 
 landing as (
     select * from {{ ref('base_support__tickets') }}
+    {{- rows_to_validate('support_tickets', 'ticket_id', ref('base_support__tickets'), [('account_id', 'base_crm__accounts_validated')]) }}
 ),
 
 accounts as (
@@ -81,6 +82,7 @@ published as (
         _file_name,
         _row_number,
         _read_problem,
+        {{ build_number() }} as _build_number,
         {{ quarantined_raw_values('support_tickets') }} as raw_values,
         ticket_id,
         account_id,

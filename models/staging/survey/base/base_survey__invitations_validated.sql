@@ -1,10 +1,11 @@
-{{ config(materialized='table') }}
+{{ validated_model_config('invitation_id') }}
 {#- Every landing row of survey_invitations, typed, with its version rank and its fate: staged,
     superseded by a newer version, or quarantined with a reason. -#}
 with
 
 landing as (
     select * from {{ ref('base_survey__invitations') }}
+    {{- rows_to_validate('survey_invitations', 'invitation_id', ref('base_survey__invitations'), [('contact_id', 'base_crm__contacts_validated')]) }}
 ),
 
 contacts as (
@@ -66,6 +67,7 @@ published as (
         _file_name,
         _row_number,
         _read_problem,
+        {{ build_number() }} as _build_number,
         {{ quarantined_raw_values('survey_invitations') }} as raw_values,
         invitation_id,
         campaign_id,

@@ -1,10 +1,11 @@
-{{ config(materialized='table') }}
+{{ validated_model_config('response_id') }}
 {#- Every landing row of survey_responses, typed, with its version rank and its fate: staged,
     superseded by a newer version, or quarantined with a reason. -#}
 with
 
 landing as (
     select * from {{ ref('base_survey__responses') }}
+    {{- rows_to_validate('survey_responses', 'response_id', ref('base_survey__responses'), [('invitation_id', 'base_survey__invitations_validated'), ('contact_id', 'base_crm__contacts_validated')]) }}
 ),
 
 invitations as (
@@ -81,6 +82,7 @@ published as (
         _file_name,
         _row_number,
         _read_problem,
+        {{ build_number() }} as _build_number,
         {{ quarantined_raw_values('survey_responses') }} as raw_values,
         response_id,
         invitation_id,

@@ -1,0 +1,254 @@
+"""Incremental ≡ full refresh: the same landing files delivered as daily batches give the same
+warehouse whether each build adds only the new files (plain `nps-build`) or rebuilds everything
+(`dbt build --full-refresh` after each batch, so both keep the same score-edit history).
+
+The batches come from the generated test data (bad rows, re-exports, mixed CSV and Parquet): every
+landing file is cut into three parts by row, delivered on three days, so rows arrive before their
+parents (late parents), newer versions of rows arrive after the rows they replace (edits of old
+rows), and a contact is broken on day 2 (its account cleared, so it and its invitations and
+responses are quarantined) and fixed on day 3 (they come back). Every mart, the audit tables and
+the staging and intermediate tables must agree (counts exactly, doubles to 1e-9). Then a file read
+earlier changes: dbt alone refuses to add to it. (What nps-build decides then is
+test_incremental_plan.py, without a build.)
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import compare
+import duckdb
+import pyarrow.parquet as pq
+import pytest
+from conftest import PROJECT_DIR, run_build
+
+from nps_warehouse.contract import LANDING_CONTRACT
+from nps_warehouse.generate import generate
+
+pytestmark = pytest.mark.build
+
+DAYS = 3
+SALT = "pytest-incremental-salt"
+# Columns that say which build wrote a row, not what it holds.
+BOOKKEEPING = {"_build_number"}
+
+
+def split_csv(path: Path, parts: int) -> list[bytes]:
+    """The file's records in `parts` consecutive slices, each with the header (undecodable bytes
+    and quoted line breaks kept as they are)."""
+    text = path.read_bytes().decode("utf-8", errors="surrogateescape")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    header, records = rows[0], rows[1:]
+    size = -(-len(records) // parts)
+    slices = []
+    for start in range(0, size * parts, size):
+        out = io.StringIO(newline="")
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(records[start : start + size])
+        slices.append(out.getvalue().encode("utf-8", errors="surrogateescape"))
+    return slices
+
+
+def write_batches(source: Path, batches: Path) -> list[Path]:
+    """Day folders batches/day<N>/<entity>/ holding part N of every landing file of `source`."""
+    days = [batches / f"day{day}" for day in range(1, DAYS + 1)]
+    for entity in LANDING_CONTRACT:
+        for path in sorted((source / entity).iterdir()):
+            stem, suffix = path.name.split(".", 1)
+            for day, folder in enumerate(days, start=1):
+                (folder / entity).mkdir(parents=True, exist_ok=True)
+            target = [
+                folder / entity / f"{stem}_part{day}.{suffix}" for day, folder in enumerate(days, 1)
+            ]
+            if suffix == "parquet":
+                table = pq.read_table(path)
+                size = -(-table.num_rows // DAYS)
+                for day, out in enumerate(target):
+                    pq.write_table(table.slice(day * size, size), out)
+            else:
+                for out, content in zip(target, split_csv(path, DAYS), strict=True):
+                    out.write_bytes(content)
+    return days
+
+
+def break_and_fix_a_contact(source: Path, days: list[Path]) -> str:
+    """A contact with invitations: a newer version without its account on day 2, a newer one
+    with it on day 3. Returns the contact id."""
+    with duckdb.connect() as connection:
+        contact_id, account_id, updated_at = connection.sql(
+            f"""
+            select contacts.contact_id, contacts.account_id, contacts.updated_at
+            from read_csv('{source}/crm_contacts/*.csv', all_varchar = true, ignore_errors = true) as contacts
+            inner join read_csv('{source}/survey_invitations/*.csv', all_varchar = true, ignore_errors = true) as invitations
+                on invitations.contact_id = contacts.contact_id
+            where try_cast(contacts.updated_at as timestamp) is not null
+            order by contacts.contact_id
+            limit 1
+            """
+        ).fetchall()[0]
+    columns = LANDING_CONTRACT["crm_contacts"]
+    for day, account, stamp in (
+        (2, "", "2030-01-01T00:00:00Z"),
+        (3, account_id, "2030-01-02T00:00:00Z"),
+    ):
+        values = {column: "" for column in columns}
+        values.update(contact_id=contact_id, account_id=account, updated_at=stamp, role="end_user")
+        out = io.StringIO(newline="")
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerow([values[column] for column in columns])
+        (days[day - 1] / "crm_contacts" / f"crm_contacts_fix_day{day}.csv").write_text(
+            out.getvalue()
+        )
+    assert updated_at < "2030"
+    return contact_id
+
+
+def deliver(day: Path, landing: Path) -> None:
+    """Copies a day's files into the landing folder (never over a file already there)."""
+    for path in sorted(day.rglob("*")):
+        if path.is_file():
+            target = landing / path.relative_to(day)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            assert not target.exists(), target
+            target.write_bytes(path.read_bytes())
+
+
+def full_refresh(landing: Path, work: Path) -> subprocess.CompletedProcess:
+    """The reference: every model rebuilt from every file (tests are the incremental side's)."""
+    return subprocess.run(
+        [str(Path(sys.executable).with_name("dbt")), "build", "--full-refresh",
+         "--exclude", "resource_type:test", "resource_type:unit_test",
+         "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR / "profiles")],
+        cwd=PROJECT_DIR, capture_output=True, text=True, check=False,
+        env={**os.environ, "NPS_RAW_DIR": str(landing), "NPS_PII_SALT": SALT, "NPS_TARGET": "duckdb",
+             "NPS_DUCKDB_PATH": str(work / "nps.duckdb"),
+             "DBT_TARGET_PATH": str(work / "target"), "DBT_LOG_PATH": str(work / "logs")},
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def daily(tmp_path_factory):
+    """The incremental warehouse after each day, a reference warehouse, the outputs of nps-build,
+    the broken contact and how many of its rows day 2 quarantined.
+
+    The reference is a copy of the incremental warehouse as day 2 left it, rebuilt with
+    `dbt build --full-refresh` after day 3: both keep the same score-edit history (one snapshot a
+    day), and whatever day 2 computed incrementally is either still right on day 3 or shows."""
+    root = tmp_path_factory.mktemp("incremental")
+    source = root / "source"
+    generate(source, seed=7, scale=0.3, fmt="mixed", bad_share=0.02)
+    days = write_batches(source, root / "batches")
+    contact_id = break_and_fix_a_contact(source, days)
+    landing = root / "landing"
+    builds, broken = [], None
+    for number, day in enumerate(days, start=1):
+        deliver(day, landing)
+        if number == DAYS:
+            (root / "full").mkdir()
+            shutil.copyfile(builds[-1].duckdb_path, root / "full" / "nps.duckdb")
+        build = run_build(landing, root / "incremental", env={"NPS_PII_SALT": SALT})
+        assert build.returncode == 0, build.output[-5000:]
+        builds.append(build)
+        if number == 2:
+            with duckdb.connect(str(build.duckdb_path), read_only=True) as connection:
+                broken = connection.sql(
+                    "select count(*) from audit.quarantine_rows"
+                    f" where reason = 'contact_quarantined' and raw_values like '%{contact_id}%'"
+                ).fetchall()[0][0]
+    reference = full_refresh(landing, root / "full")
+    assert reference.returncode == 0, (reference.stdout + reference.stderr)[-5000:]
+    return builds, root / "full" / "nps.duckdb", contact_id, broken, landing, root
+
+
+def tables(path: Path) -> list[str]:
+    with duckdb.connect(str(path), read_only=True) as connection:
+        return [
+            f"{schema}.{name}"
+            for schema, name in connection.sql(
+                "select table_schema, table_name from information_schema.tables"
+                " where table_schema in ('marts', 'core', 'audit', 'staging', 'intermediate')"
+                " and table_name not in ('build_log', 'warehouse_data_set')"
+                " order by 1, 2"
+            ).fetchall()
+        ]
+
+
+def rows(path: Path, table: str):
+    with duckdb.connect(str(path), read_only=True) as connection:
+        columns = [c for c in connection.sql(f"select * from {table} limit 0").columns]
+        kept = [c for c in columns if c not in BOOKKEEPING]
+        relation = connection.sql(f"select {', '.join(map(quote, kept))} from {table}")
+        return kept, relation.fetchall()
+
+
+def quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def test_each_build_after_the_first_reads_only_the_new_files(daily):
+    builds, *_ = daily
+    assert "Full build: the warehouse holds no incremental build yet" in builds[0].output
+    for day, build in enumerate(builds[1:], start=2):
+        found = re.search(r"Incremental build: (\d+) new landing file\(s\)", build.output)
+        assert found, build.output[:2000]
+        # the day's 13 files (12 parts and a fix), and header-only parts of earlier days, which
+        # hold no row to remember them by (looked at again, for nothing)
+        assert 13 <= int(found.group(1)) < 13 * day
+        # the landing check reads the day's files, not the earlier ones
+        assert "file(s) checked by earlier builds" in build.output
+
+
+def test_incremental_equals_full_refresh(daily):
+    builds, full_path, *_ = daily
+    incremental_path = builds[-1].duckdb_path
+    names = tables(incremental_path)
+    assert len(names) > 50
+    assert names == tables(full_path)
+    for table in names:
+        compare.assert_same_rows(
+            table,
+            rows(full_path, table),
+            rows(incremental_path, table),
+            names=("full refresh", "incremental"),
+        )
+
+
+def test_a_fixed_parent_brings_its_children_back(daily):
+    builds, _, contact_id, broken, *_ = daily
+    assert broken > 0  # day 2: the contact's invitations (and responses) were quarantined
+    with duckdb.connect(str(builds[-1].duckdb_path), read_only=True) as connection:
+        still = connection.sql(
+            "select count(*) from audit.quarantine_rows"
+            f" where reason = 'contact_quarantined' and raw_values like '%{contact_id}%'"
+        ).fetchall()[0][0]
+        staged = connection.sql(
+            f"select count(*) from staging.stg_survey__invitations where contact_id = '{contact_id}'"
+        ).fetchall()[0][0]
+    assert still == 0
+    assert staged > 0
+
+
+def test_dbt_alone_refuses_to_add_to_a_changed_file(daily):
+    builds, _, _, _, landing, root = daily
+    changed = min((landing / "support_tickets").glob("*part2.*"))
+    os.utime(changed, (changed.stat().st_atime, changed.stat().st_mtime + 3600))
+    done = subprocess.run(
+        [str(Path(sys.executable).with_name("dbt")), "run", "--select", "base_support__tickets",
+         "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR / "profiles")],
+        cwd=PROJECT_DIR, capture_output=True, text=True, check=False,
+        env={**os.environ, "NPS_RAW_DIR": str(landing), "NPS_PII_SALT": SALT, "NPS_TARGET": "duckdb",
+             "NPS_DUCKDB_PATH": str(builds[-1].duckdb_path),
+             "DBT_TARGET_PATH": str(root / "alone" / "target"), "DBT_LOG_PATH": str(root / "alone" / "logs")},
+    )  # fmt: skip
+    assert done.returncode != 0
+    assert f"{changed.name} (changed: size or modification time differs)" in done.stdout
+    assert "--full-refresh" in done.stdout
