@@ -227,6 +227,12 @@ def test_deliver_copies_only_new_files_keeps_times_never_overwrites(
     with pytest.raises(generate.DeliveryConflict, match=changed.name):
         generate.deliver(source, landing, days[-1])
     assert digests(landing) == before
+    changed.write_bytes(changed.read_bytes()[:-1])  # the same size, other bytes and time
+    other = later[1]
+    data = other.read_bytes()
+    other.write_bytes(data[:-1] + (b"X" if data[-1:] != b"X" else b"Y"))
+    with pytest.raises(generate.DeliveryConflict, match=other.name):
+        generate.deliver(source, landing, days[-1])
     assert not [p for p in landing.rglob(".*")]
 
 

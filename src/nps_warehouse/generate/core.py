@@ -203,10 +203,11 @@ def generate(
                 counts[entity] += main.num_rows + rows.again.num_rows
         if daily_files:
             tables, planted = daily_rows(daily_rng, world, block_rows, fmt)
-            for entity, (table, file_keys) in tables.items():
-                sink.write(entity, table, file_keys)
-                counts[entity] += table.num_rows
             sink.planted.append(planted)
+            for entity, table, file_keys in tables:
+                counts[entity] += table.num_rows
+                sink.write(entity, table, file_keys)
+                del table
         del world, block_rows
     sink.close()
     if id_space and any(offsets[e] >= id_space[e] for e in offsets):

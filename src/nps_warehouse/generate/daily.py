@@ -34,6 +34,7 @@ import filecmp
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -404,9 +405,10 @@ class Planter:
 
 def daily_rows(
     rng: np.random.Generator, world: World, block_rows: dict, fmt: str
-) -> tuple[dict[str, tuple[pa.Table, np.ndarray]], pa.Table]:
-    """Each entity's rows of one block with their file keys, the planted situations included,
-    and the block's rows of ``_planted.csv``."""
+) -> tuple[Iterator[tuple[str, pa.Table, np.ndarray]], pa.Table]:
+    """The block's rows of ``_planted.csv``, and an iterator over each entity's rows with
+    their file keys, the planted ones included (it takes the entities out of ``block_rows``
+    one by one, so one entity's copy is in memory at a time)."""
     state = {e: EntityDays.of(e, rows, world) for e, rows in block_rows.items()}
     planter = Planter(rng, world, state, fmt)
     planter.edits()
@@ -414,8 +416,13 @@ def daily_rows(
     planter.bad_parents()
     planter.bad_then_fixed()
     planter.reexport_files()
-    tables = {e: s.table_and_keys() for e, s in state.items()}
-    return tables, pa.concat_tables(planter.log) if planter.log else empty_planted()
+
+    def tables() -> Iterator[tuple[str, pa.Table, np.ndarray]]:
+        for entity in list(state):
+            del block_rows[entity]
+            yield entity, *state.pop(entity).table_and_keys()
+
+    return tables(), pa.concat_tables(planter.log) if planter.log else empty_planted()
 
 
 def empty_planted() -> pa.Table:
@@ -542,6 +549,17 @@ def deliveries(source_dir: str | os.PathLike[str]) -> list[dt.date]:
     return sorted({day for day, _, _ in schedule(source_dir)})
 
 
+def same_file(src: Path, dst: Path) -> bool:
+    """Whether ``dst`` is a delivered copy of ``src``: the same size and modification time (as
+    the incremental build compares them), or else the same bytes."""
+    if not dst.is_file():
+        return False
+    a, b = src.stat(), dst.stat()
+    if a.st_size != b.st_size:
+        return False
+    return a.st_mtime_ns == b.st_mtime_ns or filecmp.cmp(src, dst, shallow=False)
+
+
 def deliver(
     source_dir: str | os.PathLike[str],
     landing_dir: str | os.PathLike[str],
@@ -552,9 +570,9 @@ def deliver(
 
     Copies keep their modification time (shutil.copy2; the generator sets it to the delivery
     day), since an incremental build detects new files by name, size and modification time.
-    Nothing in ``landing_dir`` is ever overwritten or deleted: a file already there with the
-    same content is skipped, one with other content raises DeliveryConflict before anything
-    is copied.  Each file is copied under a hidden temporary name first (never read by the
+    Nothing in ``landing_dir`` is ever overwritten or deleted: a file already there that is
+    the same (same size and modification time, else same bytes) is skipped, one with other
+    content raises DeliveryConflict before anything is copied.  Each file is copied under a hidden temporary name first (never read by the
     warehouse), then renamed into place.
     """
     source, landing = Path(source_dir), Path(landing_dir)
@@ -568,7 +586,7 @@ def deliver(
     for src, dst in due:
         if not dst.exists():
             todo.append((src, dst))
-        elif not (dst.is_file() and filecmp.cmp(src, dst, shallow=False)):
+        elif not same_file(src, dst):
             raise DeliveryConflict(
                 f"{dst} already exists with other content than {src}; deliver() never "
                 "overwrites a landing file: move it away or use another landing folder"
