@@ -28,11 +28,19 @@
 #   render      frames to the contract's text columns (pyarrow string arrays)
 #   faults      re-exported versions, bad rows and their manifest
 #   writers     CSV / Parquet files, clearing a landing folder
-#   core        generate(): seeds, simulation, rendering, faults, writing
+#   daily       --daily-files: one file per day, planted situations, deliver()
+#   core        generate(): seeds, blocks of accounts, simulation, rendering, faults, writing
 #   cli         nps-generate (also python -m nps_warehouse.generate)
 
 from nps_warehouse.generate.cli import main
 from nps_warehouse.generate.core import generate
+from nps_warehouse.generate.daily import (
+    DELIVERIES_NAME,
+    PLANTED_NAME,
+    DeliveryConflict,
+    deliver,
+    deliveries,
+)
 from nps_warehouse.generate.faults import BAD_KINDS
 from nps_warehouse.generate.vocabulary import (
     ENTITY_COLUMNS,
@@ -45,12 +53,17 @@ from nps_warehouse.generate.writers import clear_landing
 
 __all__ = [
     "BAD_KINDS",
+    "DELIVERIES_NAME",
     "ENTITY_COLUMNS",
     "FORMATS",
     "ID_PREFIX",
     "MANIFEST_NAME",
+    "PLANTED_NAME",
     "THEMES",
+    "DeliveryConflict",
     "clear_landing",
+    "deliver",
+    "deliveries",
     "generate",
     "main",
 ]

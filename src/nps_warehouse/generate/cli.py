@@ -6,8 +6,9 @@ import argparse
 from pathlib import Path
 
 from nps_warehouse import landing_folder, settings
-from nps_warehouse.generate.core import generate
-from nps_warehouse.generate.vocabulary import FORMATS, MANIFEST_NAME
+from nps_warehouse.generate.core import default_chunk_accounts, generate
+from nps_warehouse.generate.daily import DELIVERIES_NAME, PLANTED_NAME
+from nps_warehouse.generate.vocabulary import CHUNK_ACCOUNTS_ENV, FORMATS, MANIFEST_NAME
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -32,6 +33,22 @@ def main(argv: list[str] | None = None) -> None:
         help="no planted integrity problems (by default one owner games the score and one "
         "campaign is sent mostly to past promoters)",
     )
+    parser.add_argument(
+        "--daily-files",
+        action="store_true",
+        help=f"one file per entity and day (the day of updated_at), with situations planted "
+        f"for incremental builds in the last days ({PLANTED_NAME}) and the delivery schedule "
+        f"({DELIVERIES_NAME}); nps_warehouse.generate.deliver() copies them day by day",
+    )
+    parser.add_argument(
+        "--chunk-accounts",
+        type=int,
+        default=None,
+        metavar="N",
+        help=f"simulate and write at most N accounts at a time, bounding memory (about 1 GB "
+        f"per 25,000; default: ${CHUNK_ACCOUNTS_ENV} or {default_chunk_accounts()}); more "
+        "than one block gives a different (still deterministic) data set",
+    )
     parser.add_argument("--quiet", action="store_true", help="print nothing")
     args = parser.parse_args(argv)
     try:
@@ -45,6 +62,8 @@ def main(argv: list[str] | None = None) -> None:
             args.fmt,
             args.bad_share,
             integrity_problems=not args.clean,
+            daily_files=args.daily_files,
+            chunk_accounts=args.chunk_accounts,
         )
     except landing_folder.LandingFolderError as error:
         parser.exit(1, f"nps-generate: {error}\n")
@@ -52,6 +71,9 @@ def main(argv: list[str] | None = None) -> None:
         print(f"Wrote raw landing files to {args.out} (seed {args.seed}, scale {args.scale}):")
         for entity, rows in counts.items():
             files = sorted(p.name for p in (Path(args.out) / entity).iterdir())
-            print(f"  {entity:<20} {rows:>10,} rows  {', '.join(files)}")
+            listed = ", ".join(files) if len(files) <= 2 else f"{len(files)} daily files"
+            print(f"  {entity:<20} {rows:>10,} rows  {listed}")
         if args.bad_share > 0:
             print(f"  {MANIFEST_NAME} lists the bad rows")
+        if args.daily_files:
+            print(f"  {DELIVERIES_NAME} schedules the files, {PLANTED_NAME} lists planted rows")

@@ -181,12 +181,16 @@ def reexport_groups(
 
 def reexport(
     rng: np.random.Generator, entity: str, f: Frame, main: pa.Table, world: World
-) -> pa.Table:
-    """The re-export file: ~3% of ids again, a third each identical, newer and stale."""
+) -> tuple[pa.Table, np.ndarray, np.ndarray]:
+    """The re-export file: ~3% of ids again, a third each identical, newer and stale.
+
+    Also returns each re-exported row's updated_at (seconds) and its position in ``f``.
+    """
     end = world.window.end
     latest = latest_event(entity, f)
     same, newer, older = reexport_groups(rng, entity, f, latest, end)
     versions = [main.take(pa.array(same, pa.int64()))]
+    updated = [f["updated"][same]]
     for rows, is_newer in ((newer, True), (older, False)):
         version = take(f, rows)
         if is_newer:  # strictly between the main version and the export
@@ -195,9 +199,12 @@ def reexport(
         else:  # at or after the latest event, strictly before the main version
             room = version["updated"] - latest[rows]
             version["updated"] = latest[rows] + floor(rng.random(len(rows)) * (room - 60))
+        updated.append(version["updated"])
         versions.append(render(rng, entity, revise(rng, entity, version, is_newer), world))
     table = pa.concat_tables(versions)
-    return table.take(pa.array(rng.permutation(table.num_rows), pa.int64()))
+    order = rng.permutation(table.num_rows)
+    positions = np.concatenate([same, newer, older])[order]
+    return table.take(pa.array(order, pa.int64())), np.concatenate(updated)[order], positions
 
 
 # ---------------------------------------------------------------------------------------
@@ -273,6 +280,22 @@ def bad_frame(rng: np.random.Generator, entity: str, world: World, kinds: np.nda
     return f
 
 
+def unknown_id_base(world: World, entity: str) -> int:
+    """The first number of the ids that point nowhere (above every id the data set holds)."""
+    space = world.id_space.get(entity, len(world.frames[entity]["id"]))
+    return 9 * 10 ** max(6, len(str(2 * space)))
+
+
+def fault_values(world: World, name: str, n: int) -> tuple[str, pa.Array]:
+    """The column a one-column fault breaks and ``n`` bad values for it (BAD_TEXT cycled, or
+    BAD_REFERENCE ids that exist nowhere)."""
+    if name in BAD_TEXT:
+        column, texts = BAD_TEXT[name]
+        return column, pc.take(pa.array(texts, pa.string()), pa.array(np.arange(n) % len(texts)))
+    column, target = BAD_REFERENCE[name]
+    return column, ids(ID_PREFIX[target], unknown_id_base(world, target) + np.arange(n))
+
+
 def bad_rows(
     rng: np.random.Generator, entity: str, world: World, share: float
 ) -> tuple[pa.Table, pa.Table]:
@@ -288,13 +311,8 @@ def bad_rows(
         mask = pa.array(kinds == k)
         if name == "missing_id":
             column, values = id_column, _NULL
-        elif name in BAD_TEXT:
-            column, texts = BAD_TEXT[name]
-            values = pc.take(pa.array(texts, pa.string()), pa.array(np.arange(n) % len(texts)))
-        elif name in BAD_REFERENCE:
-            column, target = BAD_REFERENCE[name]
-            base = 9 * 10 ** max(6, len(str(2 * len(world.frames[target]["id"]))))
-            values = ids(ID_PREFIX[target], base + np.arange(n))
+        elif name in BAD_TEXT or name in BAD_REFERENCE:
+            column, values = fault_values(world, name, n)
         elif name == "invalid_sent_at":
             us_date = frame["sent"].astype("datetime64[s]")
             column, values = "sent_at", pc.strftime(pa.array(us_date), format="%m/%d/%Y")
@@ -314,12 +332,18 @@ def bad_rows(
     return table, manifest
 
 
-def interleave(rng: np.random.Generator, main: pa.Table, extra: pa.Table) -> pa.Table:
-    """``main`` with the rows of ``extra`` inserted at random positions."""
-    n, k = main.num_rows, extra.num_rows
+def interleave_order(rng: np.random.Generator, n: int, k: int) -> np.ndarray:
+    """Positions into ``n`` rows followed by ``k`` extra rows that insert the extra rows at
+    random places (the main rows keep their order)."""
     is_extra = np.zeros(n + k, bool)
     is_extra[rng.choice(n + k, size=k, replace=False)] = True
     order = np.empty(n + k, np.int64)
     order[~is_extra] = np.arange(n)
     order[is_extra] = n + rng.permutation(k)
+    return order
+
+
+def interleave(rng: np.random.Generator, main: pa.Table, extra: pa.Table) -> pa.Table:
+    """``main`` with the rows of ``extra`` inserted at random positions."""
+    order = interleave_order(rng, main.num_rows, extra.num_rows)
     return pa.concat_tables([main, extra]).take(pa.array(order))

@@ -63,6 +63,14 @@ def integers(values: np.ndarray, null_below: int | None = None) -> pa.Array:
     return pc.if_else(pa.array(np.asarray(values) < null_below), _NULL, text)
 
 
+def key(world: World, entity: str, numbers: np.ndarray) -> np.ndarray:
+    """A block's 1-based ids of ``entity`` as the data set's (shifted by the block's offset;
+    numbers below 1, which render as null, stay as they are)."""
+    numbers = np.asarray(numbers, np.int64)
+    offset = world.offsets.get(entity, 0)
+    return numbers if offset == 0 else np.where(numbers < 1, numbers, numbers + offset)
+
+
 def ids(prefix: str, numbers: np.ndarray) -> pa.Array:
     """Ids like ``ACC-000123`` (null for numbers below 1)."""
     numbers = np.asarray(numbers, np.int64)
@@ -124,7 +132,7 @@ def render_accounts(rng: np.random.Generator, f: Frame, world: World) -> dict[st
     """crm_accounts columns."""
     country = f["country"]
     return {
-        "account_id": ids("ACC", f["id"]),
+        "account_id": ids("ACC", key(world, "crm_accounts", f["id"])),
         "account_name": join(
             labels(tuple(a[0] for a in NAME_A), f["name_a"]),
             " ",
@@ -150,8 +158,8 @@ def render_contacts(rng: np.random.Generator, f: Frame, world: World) -> dict[st
     """crm_contacts columns."""
     acc = world.frames["crm_accounts"]
     return {
-        "contact_id": ids("CON", f["id"]),
-        "account_id": ids("ACC", f["account"] + 1),
+        "contact_id": ids("CON", key(world, "crm_contacts", f["id"])),
+        "account_id": ids("ACC", key(world, "crm_accounts", f["account"] + 1)),
         "email": join(
             labels(tuple(n[1] for n in FIRST_NAMES), f["first"]),
             ".",
@@ -175,11 +183,11 @@ def render_contacts(rng: np.random.Generator, f: Frame, world: World) -> dict[st
 def render_invitations(rng: np.random.Generator, f: Frame, world: World) -> dict[str, pa.Array]:
     """survey_invitations columns."""
     return {
-        "invitation_id": ids("INV", f["id"]),
+        "invitation_id": ids("INV", key(world, "survey_invitations", f["id"])),
         "campaign_id": campaign_ids(f["kind"], f["sent"]),
-        "contact_id": ids("CON", f["contact"] + 1),
+        "contact_id": ids("CON", key(world, "crm_contacts", f["contact"] + 1)),
         "survey_type": labels(SURVEY_TYPES, f["kind"]),
-        "trigger_ticket_id": ids("TKT", f["ticket"] + 1),
+        "trigger_ticket_id": ids("TKT", key(world, "support_tickets", f["ticket"] + 1)),
         "channel": labels(INVITATION_CHANNELS, f["channel"]),
         "sent_at": timestamps(rng, f["sent"]),
         "updated_at": timestamps(rng, f["updated"]),
@@ -213,10 +221,10 @@ def render_responses(rng: np.random.Generator, f: Frame, world: World) -> dict[s
         pc.if_else(pa.array(two), join(";", labels(THEMES, theme2)), ""),
     )
     return {
-        "response_id": ids("RSP", f["id"]),
-        "invitation_id": ids("INV", invitation + 1),
+        "response_id": ids("RSP", key(world, "survey_responses", f["id"])),
+        "invitation_id": ids("INV", key(world, "survey_invitations", invitation + 1)),
         "campaign_id": campaign_ids(inv["kind"][invitation], inv["sent"][invitation]),
-        "contact_id": ids("CON", inv["contact"][invitation] + 1),
+        "contact_id": ids("CON", key(world, "crm_contacts", inv["contact"][invitation] + 1)),
         "score": integers(f["score"]),
         "comment": pc.if_else(pa.array(f["commented"]), comment, _NULL),
         "tags": pc.if_else(pa.array(f["commented"] & f["tagged"]), tags, _NULL),
@@ -228,9 +236,9 @@ def render_responses(rng: np.random.Generator, f: Frame, world: World) -> dict[s
 def render_tickets(rng: np.random.Generator, f: Frame, world: World) -> dict[str, pa.Array]:
     """support_tickets columns."""
     return {
-        "ticket_id": ids("TKT", f["id"]),
-        "account_id": ids("ACC", f["account"] + 1),
-        "requester_contact_id": ids("CON", f["requester"] + 1),
+        "ticket_id": ids("TKT", key(world, "support_tickets", f["id"])),
+        "account_id": ids("ACC", key(world, "crm_accounts", f["account"] + 1)),
+        "requester_contact_id": ids("CON", key(world, "crm_contacts", f["requester"] + 1)),
         "category": labels(TICKET_CATEGORIES, f["category"]),
         "priority": labels(PRIORITIES, f["priority"]),
         "channel": labels(TICKET_CHANNELS, f["channel"]),
@@ -247,8 +255,8 @@ def render_tickets(rng: np.random.Generator, f: Frame, world: World) -> dict[str
 def render_followups(rng: np.random.Generator, f: Frame, world: World) -> dict[str, pa.Array]:
     """loop_followups columns."""
     return {
-        "followup_id": ids("FUP", f["id"]),
-        "response_id": ids("RSP", f["response"] + 1),
+        "followup_id": ids("FUP", key(world, "loop_followups", f["id"])),
+        "response_id": ids("RSP", key(world, "survey_responses", f["response"] + 1)),
         "owner": labels(CSM_OWNERS, f["owner"]),
         "action": labels(FOLLOWUP_ACTIONS, f["action"]),
         "followed_up_at": timestamps(rng, f["followed_up"]),

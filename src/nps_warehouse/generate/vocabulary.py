@@ -506,3 +506,10 @@ TXN_THEME_BONUS = np.array([2.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0])
 CHURN_P = np.array([0.45, 0.25, 0.08, 0.03])
 CHURN_MEAN_DAYS = np.array([60.0, 180.0, 250.0, 300.0])
 CHURN_P_SCALE = 1.0
+
+# nps-generate simulates and writes the accounts in blocks of at most this many (with their
+# contacts, tickets, surveys and follow-ups), so its memory stays bounded whatever the scale
+# (about 1 GB per 25,000 accounts). A run of at most one block is the unchunked data set the
+# checksum tests pin; more blocks draw each block from its own random streams.
+CHUNK_ACCOUNTS_ENV = "NPS_GENERATE_CHUNK_ACCOUNTS"
+DEFAULT_CHUNK_ACCOUNTS = 25_000

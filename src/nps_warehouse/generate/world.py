@@ -80,11 +80,18 @@ class Window:
 
 @dataclass
 class World:
-    """All simulated entities (full arrays, indexed by id - 1) and what survives churn."""
+    """All simulated entities (full arrays, indexed by id - 1) and what survives churn.
+
+    A world may be one block of the accounts (nps-generate --chunk-accounts): ``offsets``
+    then shifts its ids past the earlier blocks' (rendered id = local id + offset), and
+    ``id_space`` bounds every block's ids (the ids that point nowhere start above it).
+    """
 
     window: Window
     frames: dict[str, Frame]
     keep: dict[str, np.ndarray] = field(default_factory=dict)
+    offsets: dict[str, int] = field(default_factory=dict)
+    id_space: dict[str, int] = field(default_factory=dict)
 
 
 def make_window(end_date: str, months: int) -> Window:
