@@ -11,6 +11,7 @@ column and what to do; `warn` prints and goes on (dbt quarantines the bad rows).
 
 from __future__ import annotations
 
+import bisect
 import json
 import logging
 import os
@@ -144,7 +145,7 @@ def landing_expectations(entity: str, mostly: float) -> list:
     return suite
 
 
-def checkpoint_for(context, name: str, expectations: list):
+def checkpoint_for(context, name: str, expectations: list, result_format: str = "SUMMARY"):
     """A checkpoint validating a dataframe batch against `expectations`; its results are
     stored, and the Data Docs are built once after all batches (build_docs). The previous
     build's results of the suite are removed first (forget_previous_results)."""
@@ -163,7 +164,7 @@ def checkpoint_for(context, name: str, expectations: list):
             name=name,
             validation_definitions=[definition],
             actions=[],
-            result_format={"result_format": "SUMMARY"},
+            result_format={"result_format": result_format},
         )
     )
 
@@ -325,8 +326,11 @@ def check_landing(
     warnings_: list[str] = []
     errors: list[str] = []
     for entity in LANDING_CONTRACT:
+        # COMPLETE: the failing rows' positions, to name the files they are in (the batches hold
+        # rows of many files: one checkpoint run per file costs a fraction of a second each,
+        # which a folder of 1,100 daily files cannot afford).
         checkpoint = checkpoint_for(
-            context, f"landing_{entity}", landing_expectations(entity, mostly)
+            context, f"landing_{entity}", landing_expectations(entity, mostly), "COMPLETE"
         )
         tallies: dict[str, Tally] = {}
         rows, undecodable = 0, defaultdict(list)
@@ -341,6 +345,8 @@ def check_landing(
         for entry in listing:
             if entry.unread_reason is not None:
                 warnings_.append(f"{entity}: not read: {entry.name} ({entry.unread_reason})")
+        batch_rows = int(config["batch_rows"])
+        pending = Pending()
         for file in files:
             if file.path.stat().st_size == 0:
                 warnings_.append(
@@ -350,10 +356,11 @@ def check_landing(
             with duckdb.connect() as connection:
                 connection.execute("set enable_progress_bar = false")
                 try:
-                    for frame in read_batches(connection, file, entity, int(config["batch_rows"])):
+                    for frame in read_batches(connection, file, entity, batch_rows):
                         rows += len(frame)
-                        result = checkpoint.run(batch_parameters={"dataframe": frame})
-                        tally(result, tallies, file.path)
+                        pending.add(frame, file.path)
+                        if pending.rows >= batch_rows:
+                            pending.check(checkpoint, tallies)
                     rejects = rejected_lines(connection) if file.format == "csv" else []
                 except QualityError as error:
                     (errors if severity["missing_column"] == "error" else warnings_).append(
@@ -384,6 +391,7 @@ def check_landing(
                     (errors if severity["unreadable_file"] == "error" else warnings_).append(
                         message
                     )
+        pending.check(checkpoint, tallies)
         if progress is not None:
             progress(
                 f"{entity}: {rows:,} rows in {len(files)} file(s) checked "
@@ -437,8 +445,40 @@ def check_landing(
     return [*warnings_, f"GX Data Docs: {docs}"]
 
 
-def tally(result, tallies: dict[str, Tally], path: Path) -> None:
-    """Adds one checkpoint run's failing-row counts to `tallies`, by expectation."""
+class Pending:
+    """Rows of one or more files waiting for one checkpoint run, and which file each came from."""
+
+    def __init__(self) -> None:
+        self.frames: list = []
+        self.starts: list[int] = []
+        self.paths: list[Path] = []
+        self.rows = 0
+
+    def add(self, frame, path: Path) -> None:
+        if len(frame) == 0 and self.frames:
+            return
+        self.frames.append(frame)
+        self.starts.append(self.rows)
+        self.paths.append(path)
+        self.rows += len(frame)
+
+    def path_of(self, row: int) -> Path:
+        return self.paths[bisect.bisect_right(self.starts, row) - 1]
+
+    def check(self, checkpoint, tallies: dict[str, Tally]) -> None:
+        """One checkpoint run over the pending rows (numbered 0..rows-1), then empty."""
+        import pandas
+
+        if not self.frames:
+            return
+        frame = pandas.concat(self.frames, ignore_index=True)
+        tally(checkpoint.run(batch_parameters={"dataframe": frame}), tallies, self)
+        self.__init__()
+
+
+def tally(result, tallies: dict[str, Tally], pending: Pending) -> None:
+    """Adds one checkpoint run's failing-row counts to `tallies`, by expectation, with the files
+    of the failing rows (all of the batch's files if GX does not say which rows)."""
     for validation in result.run_results.values():
         for outcome in validation.results:
             config = outcome.expectation_config
@@ -454,7 +494,11 @@ def tally(result, tallies: dict[str, Tally], path: Path) -> None:
             count = outcome.result.get("unexpected_count") or 0
             if count:
                 found.unexpected += count
-                found.files.add(path)
+                rows = outcome.result.get("unexpected_index_list")
+                if rows and all(isinstance(row, int) for row in rows):
+                    found.files.update(pending.path_of(row) for row in rows)
+                else:
+                    found.files.update(pending.paths)
                 found.examples += [v for v in outcome.result.get("partial_unexpected_list", [])][:3]
 
 

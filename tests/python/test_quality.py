@@ -101,6 +101,27 @@ def test_counts_add_up_over_bounded_batches(tmp_path, config):
     assert any("3 of 21 rows (14.3%) fail 'score is present'" in line for line in small)
 
 
+def test_one_batch_of_many_files_names_the_files_of_the_failing_rows(tmp_path, config):
+    """Rows of many small files are checked together (one checkpoint run, not one per file); a
+    failure still names only the files its rows are in."""
+    raw = landing_with_scores(tmp_path / "raw", ["9", "8"])
+    folder = raw / "survey_responses"
+    for day, scores in enumerate([["7", "6"], ["x", "10"], ["5"]], start=1):
+        rows = [
+            {**BASE["survey_responses"][0], "response_id": f"D{day}-{i}", "score": score}
+            for i, score in enumerate(scores)
+        ]
+        (folder / f"day{day}.csv").write_text(csv_text("survey_responses", rows))
+    config(batch_rows=100000, max_bad_share=1.0)
+    progress = []
+    found = quality.check_landing(raw, PROJECT_DIR, progress=progress.append)
+    assert stored_results(tmp_path, "landing_survey_responses") == (1, 1)  # one run for 4 files
+    assert any(
+        "1 of 7 rows (14.3%) fail 'score parses' (files: day2.csv;" in line for line in found
+    ), found
+    assert "survey_responses: 7 rows in 4 file(s) checked" in "\n".join(progress)
+
+
 def test_severity_is_configurable(tmp_path, config):
     raw = landing_with_scores(tmp_path / "raw", ["11", "9"])
     config(max_bad_share=0.6)
