@@ -92,7 +92,8 @@
     {#- The theme_keywords seed as (theme, pattern) pairs, one per theme: its patterns as
         alternatives, '(p1)|(p2)|...' (a text matches the pair's pattern exactly when it matches one
         of the theme's patterns), read from the built seed when the model is compiled. None where
-        there is no built seed table to read (parsing, or a unit test's fixture rows): the model then
+        there is no built seed table to read or it holds no row (parsing, a unit test's fixture rows,
+        `dbt build --empty`): the model then
         matches the seed's rows one by one, which gives the same mentions, only slower. -#}
     {%- set seed = ref("theme_keywords") -%}
     {%- if not execute or model.resource_type == 'unit_test' or seed.schema is none -%}{{ return(none) }}{%- endif -%}
@@ -108,5 +109,5 @@
     {%- for theme in patterns | sort -%}
     {%- do pairs.append((theme, patterns[theme] | join('|'))) -%}
     {%- endfor -%}
-    {{ return(pairs) }}
+    {{ return(pairs if pairs | length > 0 else none) }}
 {% endmacro %}

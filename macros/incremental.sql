@@ -73,8 +73,11 @@
 
 
 {% macro is_incremental_build() %}
-    {#- dbt's is_incremental(), false in a unit test (which has no table of its own to add to). -#}
-    {{ return(model.resource_type != 'unit_test' and is_incremental()) }}
+    {#- dbt's is_incremental(); false in a unit test (which has no table of its own to add to) and
+        outside a model (`dbt source freshness` reads landing_relation with no model: it reads
+        every file). -#}
+    {%- if this is not defined or model is not defined or model.resource_type != 'model' -%}{{ return(false) }}{%- endif -%}
+    {{ return(is_incremental()) }}
 {% endmacro %}
 
 

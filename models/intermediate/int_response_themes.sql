@@ -42,25 +42,25 @@ keyword_mentions as (
         row by row instead (theme_keyword_patterns). -#}
     {%- set patterns = theme_keyword_patterns() %}
     {%- if patterns is none %}
-    select distinct
-        responses_searchable.response_id,
-        theme_keywords.theme
-    from responses_searchable
-    inner join theme_keywords
-        on {{ contains_pattern('responses_searchable.search_text', 'theme_keywords.keyword_pattern') }}
+        select distinct
+            responses_searchable.response_id,
+            theme_keywords.theme
+        from responses_searchable
+        inner join theme_keywords
+            on {{ contains_pattern('responses_searchable.search_text', 'theme_keywords.keyword_pattern') }}
     {%- else %}
-    select
-        responses_searchable.response_id,
-        themes.theme
-    from responses_searchable
-    cross join themes
-    where
-        case themes.theme
-            {%- for theme, pattern in patterns %}
-            when {{ string_literal(theme) }} then {{ contains_pattern('responses_searchable.search_text', string_literal(pattern)) }}
-            {%- endfor %}
-            else false
-        end
+        select
+            responses_searchable.response_id,
+            themes.theme
+        from responses_searchable
+        cross join themes
+        where
+            case themes.theme
+                {%- for theme, pattern in patterns %}
+                when {{ string_literal(theme) }} then {{ contains_pattern('responses_searchable.search_text', string_literal(pattern)) }}
+                {%- endfor %}
+                else false
+            end
     {%- endif %}
 ),
 

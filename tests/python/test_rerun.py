@@ -90,7 +90,9 @@ def test_reexport_of_old_rows_changes_only_superseded_counts(
 def test_failed_build_leaves_published_marts_intact(sample_build, tmp_path):
     """dbt rebuilds staging from new landing data (200 responses fewer), then fails on a
     follow-up file without its `outcome` column: everything downstream of the failure, every
-    fact and mart, keeps what the last good build published, readable and unchanged."""
+    fact and mart, keeps what the last good build published, readable and unchanged. The files
+    are edited in place, so the build is a full refresh (an incremental one refuses changed files,
+    test_incremental)."""
     raw = tmp_path / "raw"
     shutil.copytree(sample_build.raw_dir, raw)
     responses = min((raw / "survey_responses").glob("*.csv"))
@@ -103,7 +105,13 @@ def test_failed_build_leaves_published_marts_intact(sample_build, tmp_path):
     shutil.copy(sample_build.duckdb_path, work / "nps.duckdb")
     adopt_warehouse(work / "nps.duckdb", raw, SAMPLE_SALT)
     completed = subprocess.run(
-        [str(Path(sys.executable).with_name("dbt")), "build", "--profiles-dir", "profiles"],
+        [
+            str(Path(sys.executable).with_name("dbt")),
+            "build",
+            "--full-refresh",
+            "--profiles-dir",
+            "profiles",
+        ],
         cwd=PROJECT_DIR,
         env={
             **os.environ,
