@@ -121,6 +121,13 @@ HEADER_ONLY = PROJECT_DIR / "tests" / "fixtures" / "landing_header_only"
 
 
 @pytest.fixture(scope="session")
+def header_only_build(tmp_path_factory) -> Build:
+    """One nps-build of the header-only landing fixture (every file holds its header and no
+    row), shared by the tests that read what such a build prints or writes."""
+    return run_build(HEADER_ONLY, tmp_path_factory.mktemp("header_only"))
+
+
+@pytest.fixture(scope="session")
 def project_dbt(tmp_path_factory):
     """Runs dbt commands against the project with one environment and one target folder for
     the whole session (so dbt parses the project once and reuses it): the header-only landing

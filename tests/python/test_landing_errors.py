@@ -13,8 +13,8 @@ pytestmark = pytest.mark.build
 HEADER_ONLY = PROJECT_DIR / "tests" / "fixtures" / "landing_header_only"
 
 
-def test_header_only_landing_builds_empty_marts(tmp_path):
-    build = run_build(HEADER_ONLY, tmp_path / "build")
+def test_header_only_landing_builds_empty_marts(header_only_build):
+    build = header_only_build
     assert build.returncode == 0, build.output[-5000:]
     assert build.query("select count(*) as n from marts.mart_nps_monthly").iloc[0, 0] == 0
     assert "responses           0" in build.output

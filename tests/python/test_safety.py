@@ -251,8 +251,8 @@ def test_the_summary_of_sample_data_says_so_in_its_first_line(small_sample_build
 
 
 @pytest.mark.build
-def test_a_summary_of_other_data_does_not_say_sample(tmp_path):
-    build = run_build(HEADER_ONLY, tmp_path / "build")
+def test_a_summary_of_other_data_does_not_say_sample(header_only_build):
+    build = header_only_build
     assert build.returncode == 0, build.output[-3000:]
     assert "SAMPLE" not in build.output[build.output.index("NPS warehouse summary") :]
 
