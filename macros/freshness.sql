@@ -1,7 +1,8 @@
 {% macro default__collect_freshness(source, loaded_at_field, filter) %}
     {#- `dbt source freshness` measured against the build's 'now', not the clock, so it is as
         reproducible as the build. The landing rows are read the way the base models read them
-        (landing_relation: every file of the entity, as text); loaded_at_field is parsed as an
+        (landing_relation: every file of the entity, as text; without the invalid_utf8 rows, which
+        only a landing model's pre-hook finds and whose values are null); loaded_at_field is parsed as an
         ISO-8601 timestamp in UTC, and text that does not parse is ignored. 'Now' is the as_of var
         when set, else the as_of of the last build (intermediate.int_build_as_of). -#}
     {%- set now = freshness_as_of() -%}
@@ -9,7 +10,7 @@
         with
 
         landing as (
-            {{ landing_relation(freshness_source_name(source), source.identifier) }}
+            {{ landing_relation(freshness_source_name(source), source.identifier, include_undecodable=false) }}
         )
 
         select

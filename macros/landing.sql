@@ -14,15 +14,18 @@
 {% endmacro %}
 
 
-{% macro landing_relation(source_name, entity) %}
-    {{ return(adapter.dispatch('landing_relation', 'nps_warehouse')(source_name, entity)) }}
+{% macro landing_relation(source_name, entity, include_undecodable=true) %}
+    {#- include_undecodable=false leaves out DuckDB's invalid_utf8 rows, which the landing model's
+        pre-hook finds (landing_read_check): for callers with no such hook (source freshness). -#}
+    {{ return(adapter.dispatch('landing_relation', 'nps_warehouse')(source_name, entity, include_undecodable)) }}
 {% endmacro %}
 
 
-{% macro default__landing_relation(source_name, entity) %}
+{% macro default__landing_relation(source_name, entity, include_undecodable=true) %}
     {#- Engines without file access read the table a loader filled (src/nps_warehouse/pg_load.py
         for PostgreSQL): the contract's columns as text plus _file_name, _row_number and
-        _read_problem, read exactly as DuckDB reads the files, and the file's size and modification
+        _read_problem, read exactly as DuckDB reads the files (the loader wrote the invalid_utf8
+        rows already, so include_undecodable changes nothing), and the file's size and modification
         time from the loader's listing (landing.landing_files), which also gives the same "not read"
         log lines and, on an incremental build, the files the model does not hold yet. -#}
     {%- set files = [] -%}
@@ -69,11 +72,14 @@
 {% endmacro %}
 
 
-{% macro duckdb__landing_relation(source_name, entity) %}
+{% macro duckdb__landing_relation(source_name, entity, include_undecodable=true) %}
     {#- DuckDB reads the landing files in place: every CSV and Parquet file of the entity's folder
         (on an incremental build only the files the model does not hold yet: landing_files_to_read),
         each column as text, with the file's name, size and modification time, the row's position
-        in it (for de-duplication) and the build that read it. -#}
+        in it (for de-duplication) and the build that read it. No file is read whole here: a CSV's
+        rows that are not valid UTF-8 are left out by the reader and come back, as invalid_utf8
+        rows, from the temp table the model's pre-hook filled (landing_read_check), unless
+        include_undecodable is false. -#}
     {%- set _lineage = source(source_name, entity) -%}
     {%- set columns = landing_contract()[entity] -%}
     {%- set folder = landing_dir() ~ '/' ~ entity -%}
@@ -93,8 +99,6 @@
     where false
     {%- endif -%}
     {%- for file, header in readable %}
-    {%- set undecodable = landing_undecodable_lines(file) %}
-    {%- set readable_rows = undecodable.pop(0) if undecodable | length > 0 else 0 %}
     {%- if not loop.first %}
     union all
     {%- endif %}
@@ -103,17 +107,74 @@
         cast({{ adapter.quote(header[column]) }} as varchar) as {{ column }},
         {%- endfor %}
         {{ landing_file_columns(file, 'row_number() over ()', build=build) }}
-    from {{ landing_reader(file, skip_undecodable=(undecodable | length > 0)) }}
-    {%- for line in undecodable %}
-    {{- log("nps_warehouse: " ~ file.path ~ " line " ~ line ~ " is not valid UTF-8; quarantined as invalid_utf8", info=true) }}
+    from {{ landing_reader(file, skip_undecodable=true) }}
+    {%- endfor %}
+    {%- if include_undecodable %}
     union all
     select
         {%- for column in columns %}
         cast(null as varchar) as {{ column }},
         {%- endfor %}
-        {{ landing_file_columns(file, readable_rows + loop.index, "'invalid_utf8'", build) }}
-    {%- endfor %}
-    {%- endfor %}
+        undecodable._file_name,
+        undecodable._row_number,
+        cast('invalid_utf8' as {{ dbt.type_string() }}) as _read_problem,
+        undecodable._file_size,
+        undecodable._file_modified,
+        {{ build }} as _build_number
+    from {{ landing_undecodable_table(entity) }} as undecodable
+    {%- endif %}
+    {%- endif -%}
+{% endmacro %}
+
+
+{% macro landing_undecodable_table(entity) %}
+    {#- The temp table landing_read_check fills with an entity's undecodable CSV rows. -#}
+    {{ return(api.Relation.create(database='temp', schema='main', identifier='nps_undecodable_' ~ entity)) }}
+{% endmacro %}
+
+
+{% macro landing_read_check(entity) %}
+    {#- A landing model's pre-hook: finds, at run time, the rows of the files the build reads that
+        the reader cannot decode (only where an engine reads the files in dbt: DuckDB). -#}
+    {{ return(adapter.dispatch('landing_read_check', 'nps_warehouse')(entity)) }}
+{% endmacro %}
+
+
+{% macro default__landing_read_check(entity) %}
+    {#- Nothing to scan: PostgreSQL's loader wrote the invalid_utf8 rows into the landing schema
+        (src/nps_warehouse/pg_load.py) and Spark's reader marks them (spark__landing_relation). -#}
+    select 1
+{% endmacro %}
+
+
+{% macro duckdb__landing_read_check(entity) %}
+    {#- Scans each CSV file the build reads (on an incremental build only the new ones, as
+        landing_files_to_read chooses them for the model) with landing_undecodable_lines, and fills
+        landing_undecodable_table(entity), created even when empty, with one row per line that is
+        not valid UTF-8: the file, its row number (after the file's readable rows), size and
+        modification time; each such line is logged. Any other line the reader rejects stops the
+        build. Renders no SQL of its own. -#}
+    {%- if execute -%}
+    {%- set table = landing_undecodable_table(entity) -%}
+    {%- do run_query(
+        "create or replace temp table " ~ table.identifier ~ " (_file_name " ~ dbt.type_string()
+        ~ ", _row_number " ~ dbt.type_bigint() ~ ", _file_size " ~ dbt.type_bigint()
+        ~ ", _file_modified " ~ dbt.type_bigint() ~ ")") -%}
+    {%- set folder = landing_dir() ~ '/' ~ entity -%}
+    {%- set files = landing_files_to_read(entity, landing_files(folder) | selectattr('unread_reason', 'none') | list) -%}
+    {%- for file in files if file.format == 'csv' and file.size != 0 -%}
+    {%- set undecodable = landing_undecodable_lines(file) -%}
+    {%- if undecodable | length > 0 -%}
+    {%- for line in undecodable[1:] -%}
+    {{- log("nps_warehouse: " ~ file.path ~ " line " ~ line ~ " is not valid UTF-8; quarantined as invalid_utf8", info=true) -}}
+    {%- endfor -%}
+    {%- do run_query(
+        "insert into " ~ table ~ " select " ~ string_literal(file.name) ~ ", " ~ undecodable[0]
+        ~ " + row_number() over (order by line), " ~ file.size ~ ", "
+        ~ (file.modified if file.modified is not none else 'null')
+        ~ " from (select distinct line from nps_landing_rejects where error_type = 'INVALID ENCODING')") -%}
+    {%- endif -%}
+    {%- endfor -%}
     {%- endif -%}
 {% endmacro %}
 
@@ -237,8 +298,10 @@
 
 {% macro landing_reader(file, skip_undecodable=false, store_rejects=false) %}
     {#- The file as a relation of text columns. skip_undecodable leaves out the lines that are
-        not valid UTF-8 (landing_undecodable_lines lists them, so none is lost); store_rejects
-        records every line the reader cannot use in the temp table nps_landing_rejects. -#}
+        not valid UTF-8 (landing_undecodable_lines lists them, so none is lost; where every line
+        decodes it gives the plain reader's rows, in the same order, at about its cost: the
+        landing models always read CSV this way); store_rejects records every line the reader
+        cannot use in the temp table nps_landing_rejects. -#}
     {%- set path = file.path | replace("'", "''") -%}
     {%- if file.format == 'parquet' -%}
     read_parquet('{{ path }}')
@@ -256,10 +319,13 @@
 
 
 {% macro landing_undecodable_lines(file) %}
-    {#- For a CSV file with rows that are not valid UTF-8: [number of readable rows, line numbers
-        of the undecodable rows...]; [] when every row decodes. The validated models quarantine
-        the undecodable rows as invalid_utf8 (numbered after the readable rows). Any other line the reader rejects (a wrong number of
-        fields, an unterminated quote) stops the build with the file, line and reader message. -#}
+    {#- Reads a CSV file whole (at run time: the landing model's pre-hook, duckdb__landing_read_check,
+        calls it), leaving the lines the reader rejected in the temp table nps_landing_rejects. For
+        a file with rows that are not valid UTF-8: [number of readable rows, line numbers of the
+        undecodable rows...]; [] when every row decodes. The validated models quarantine the
+        undecodable rows as invalid_utf8 (numbered after the readable rows). Any other line the
+        reader rejects (a wrong number of fields, an unterminated quote) stops the build with the
+        file, line and reader message. pg_load.undecodable_lines is its Python twin. -#}
     {%- if file.format == 'parquet' -%}{{ return([]) }}{%- endif -%}
     {%- do run_query("drop table if exists nps_landing_rejects; drop table if exists nps_landing_scans") -%}
     {%- set scanned = run_query("select count(*), max(hash(columns(*))) from " ~ landing_reader(file, store_rejects=true)) -%}
@@ -386,7 +452,7 @@
 {% endmacro %}
 
 
-{% macro spark__landing_relation(source_name, entity) %}
+{% macro spark__landing_relation(source_name, entity, include_undecodable=true) %}
     {#- Spark reads the landing files itself, from any path it can read (a local folder, or object
         storage on a cluster): every CSV and Parquet file of the entity's folder, each column as
         text, header names matched as on DuckDB, with the file's name and the row's position in

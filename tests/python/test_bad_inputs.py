@@ -449,3 +449,68 @@ def test_too_many_bad_rows_warn_by_default_and_stop_when_configured(tmp_path):
 def test_base_rows_are_valid():
     """The unchanged base row of every entity is valid (else cases would test nothing)."""
     assert set(BASE) == set(LANDING_CONTRACT)
+
+
+# --------------------------------------------------------------------------------------
+# Undecodable lines are found when the landing model runs, not when it is compiled
+# --------------------------------------------------------------------------------------
+
+
+def responses_with_a_latin1_row(ids: list[str], bad: str) -> bytes:
+    """A survey_responses file of one base row per id, the row of id ``bad`` written in Latin-1
+    (its comment's 'é' is not valid UTF-8); every other row UTF-8."""
+    header, *lines = csv_text(
+        R,
+        [
+            {**BASE[R][0], "response_id": id_, "comment": "café" if id_ == bad else "ok"}
+            for id_ in ids
+        ],
+    ).splitlines(keepends=True)
+    return header.encode() + b"".join(
+        line.encode("latin-1" if f"{bad}," in line else "utf-8") for line in lines
+    )
+
+
+@pytest.mark.build
+def test_undecodable_lines_are_found_at_run_time_not_compiled_in(tmp_path):
+    """The landing model's compiled SQL reads the undecodable rows from the temp table its
+    pre-hook filled (no line number is compiled in); the row is still quarantined as invalid_utf8,
+    numbered after the file's readable rows, and the log names the file and line. An incremental
+    build scans only the new file."""
+    raw = header_only_with(tmp_path, R, responses_with_a_latin1_row(["R1", "R2", "R3", "R4"], "R3"))
+    build = run_build(raw, tmp_path / "build")
+    assert build.returncode == 0, build.output[-5000:]
+    compiled_models = tmp_path / "build" / "target" / "compiled" / "nps_warehouse" / "models"
+    compiled = (compiled_models / "staging/survey/base/base_survey__responses.sql").read_text()
+    assert "nps_undecodable_survey_responses" in compiled
+    assert "'invalid_utf8'" in compiled  # one branch, whatever the file holds
+    assert "cast(4 as" not in compiled  # the undecodable row's number is not compiled in
+    assert "survey_responses.csv line 4 is not valid UTF-8; quarantined as invalid_utf8" in (
+        build.output
+    )
+    read = (
+        "select _file_name, _row_number, coalesce(_read_problem, '-'), coalesce(response_id, '-')"
+        " from staging.base_survey__responses order by all"
+    )
+    assert build.query(read).values.tolist() == [
+        ["survey_responses.csv", 1, "-", "R1"],
+        ["survey_responses.csv", 2, "-", "R2"],
+        ["survey_responses.csv", 3, "-", "R4"],
+        ["survey_responses.csv", 4, "invalid_utf8", "-"],
+    ]
+    quarantined = build.query(
+        "select source_file_name, reason from audit.quarantine_rows where reason = 'invalid_utf8'"
+    )
+    assert quarantined.values.tolist() == [["survey_responses.csv", "invalid_utf8"]]
+
+    (raw / R / "survey_responses_2.csv").write_bytes(
+        responses_with_a_latin1_row(["R5", "R6"], "R5")
+    )
+    again = run_build(raw, tmp_path / "build")
+    assert again.returncode == 0, again.output[-5000:]
+    assert "survey_responses_2.csv line 2 is not valid UTF-8" in again.output
+    assert "survey_responses.csv line 4" not in again.output  # a file read before is not scanned
+    assert again.query(read).values.tolist()[-2:] == [
+        ["survey_responses_2.csv", 1, "-", "R6"],
+        ["survey_responses_2.csv", 2, "invalid_utf8", "-"],
+    ]
