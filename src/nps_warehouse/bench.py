@@ -480,6 +480,8 @@ class SizeResult:
     responses: int = 0
     runs: dict[str, list[StepRun]] = field(default_factory=dict)
     phases: dict[str, float] = field(default_factory=dict)
+    daily_phases: dict[str, float] = field(default_factory=dict)
+    daily_base_seconds: float = 0.0
     gx: dict[str, float] = field(default_factory=dict)
     top_models: list[tuple[str, float]] = field(default_factory=list)
     daily_day: str = ""
@@ -487,15 +489,16 @@ class SizeResult:
     notes: list[str] = field(default_factory=list)
 
 
-def bench_size(size: str, args: argparse.Namespace, project_dir: Path) -> SizeResult:
-    scale = size_scale(size)
-    label = size_label(size)
-    result = SizeResult(label, scale)
+def bench_size(result: SizeResult, args: argparse.Namespace, project_dir: Path) -> SizeResult:
+    """Fills `result` as the steps finish, so a size stopped part-way still reports its runs."""
+    scale, label = result.scale, result.size
     raw_dir = sample_landing(project_dir, args.seed, scale)
     result.landing_rows = landing_rows(raw_dir)
     work = project_dir / BENCH_DIR / "work" / label
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir(parents=True)
+    logs = project_dir / BENCH_DIR / "logs" / label  # every step's output, kept (not in git)
+    for folder in (work, logs):
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
     paths = {
         name: work / f"bench_{name.replace(' ', '_').replace('-', '_')}.duckdb" for name in STEPS
     }
@@ -508,9 +511,9 @@ def bench_size(size: str, args: argparse.Namespace, project_dir: Path) -> SizeRe
             step_env(raw_dir, paths[name], work, key),
             project_dir,
         )
-    daily = prepare_daily(project_dir, args, scale, work) if not args.no_daily else None
+    daily = prepare_daily(project_dir, args, scale, work, logs) if not args.no_daily else None
     if daily:
-        result.daily_day, result.daily_files = daily["day"], len(daily["files"])
+        result.daily_day, result.daily_base_seconds = daily["day"], daily["base_seconds"]
     for run in range(1, args.runs + 1):
         for name in STEPS:
             if name == "nps-build daily" and daily is None:
@@ -541,13 +544,15 @@ def bench_size(size: str, args: argparse.Namespace, project_dir: Path) -> SizeRe
                 command, env = floor_command(raw_dir, path, project_dir), {}
             else:
                 command, env = daily_run(daily, path, work)
-            step = run_child(command, env, project_dir, work / f"{key}_run{run}.log")
+            step = run_child(command, env, project_dir, logs / f"{key}_run{run}.log")
             result.runs.setdefault(name, []).append(step)
             if name == "nps-build full":
                 result.phases = phase_seconds(step.lines, step.seconds)
                 result.gx = gx_seconds(step.lines)
                 result.top_models = slowest_models(work / f"target_{key}")
             if name == "nps-build daily":
+                result.daily_phases = phase_seconds(step.lines, step.seconds)
+                result.daily_files = len(daily["files"])
                 for file in daily["files"]:
                     file.unlink()
         problems = compare_marts(paths["dbt floor tables"], paths["floor"])
@@ -572,7 +577,7 @@ def bench_size(size: str, args: argparse.Namespace, project_dir: Path) -> SizeRe
     return result
 
 
-def prepare_daily(project_dir: Path, args, scale: float, work: Path) -> dict:
+def prepare_daily(project_dir: Path, args, scale: float, work: Path, logs: Path) -> dict:
     """Daily files delivered through day D-1 into a landing folder and built in full (untimed);
     what each timed run then needs: that warehouse, and day D's delivery."""
     from nps_warehouse.generate import deliver, deliveries
@@ -586,11 +591,11 @@ def prepare_daily(project_dir: Path, args, scale: float, work: Path) -> dict:
     env = step_env(landing, base, work, "nps_build_daily")
     env[settings.PII_SALT_ENV] = BENCH_SALT
     print(f"Untimed: full nps-build of the daily files through {before}", flush=True)
-    run_child(
-        [bin_command("nps-build"), "--full-refresh"], env, project_dir, work / "daily_base.log"
+    built = run_child(
+        [bin_command("nps-build"), "--full-refresh"], env, project_dir, logs / "daily_base.log"
     )
     return {"source": source, "landing": landing, "base": base, "day": day.isoformat(),
-            "env": env, "files": [], "count": 0}  # fmt: skip
+            "env": env, "files": [], "base_seconds": built.seconds}  # fmt: skip
 
 
 def daily_run(daily: dict, path: Path, work: Path) -> tuple[list[str], dict[str, str]]:
@@ -661,8 +666,9 @@ def summary_rows(results: list[SizeResult]) -> list[dict[str, str]]:
             if name in med:
                 row[f"{name} s"] = f"{med[name]:.1f}"
                 row[f"{name} peak GiB"] = gib(peak[name])
-        row["dbt / floor"] = f"{med['dbt floor tables'] / med['floor']:.2f}"
-        if "nps-build daily" in med:
+        if "dbt floor tables" in med and "floor" in med:
+            row["dbt / floor"] = f"{med['dbt floor tables'] / med['floor']:.2f}"
+        if "nps-build daily" in med and "nps-build full" in med:
             share = 100 * med["nps-build daily"] / med["nps-build full"]
             row["daily % of full"] = f"{share:.1f}"
         rows.append(row)
@@ -683,7 +689,7 @@ def markdown_table(rows: list[dict[str, str]]) -> str:
                 cells.append(f"{row[f'{name} s']} ({row[f'{name} peak GiB']})")
             else:
                 cells.append("not run")
-        cells += [row["dbt / floor"], row.get("daily % of full", "not run")]
+        cells += [row.get("dbt / floor", "not run"), row.get("daily % of full", "not run")]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -718,8 +724,7 @@ def write_results(
 ) -> tuple[Path, Path]:
     """bench/results/<date>_<sizes>.md and .csv (every run of every step); no absolute paths."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    base = out_dir / f"{stamp}_{sizes}"
-    csv_path, md_path = base.with_suffix(".csv"), base.with_suffix(".md")
+    csv_path, md_path = out_dir / f"{stamp}_{sizes}.csv", out_dir / f"{stamp}_{sizes}.md"
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(
@@ -761,20 +766,30 @@ def write_results(
         lines += ["", f"## {r.size} (scale {r.scale:g}, {r.landing_rows:,} landing rows)", ""]
         if r.phases:
             lines.append(
-                "Full nps-build by phase (last run): "
+                "- Full nps-build by phase (last run): "
                 + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in r.phases.items())
                 + "."
             )
         if r.gx:
             lines.append(
-                "Landing checks (GX) per entity: "
+                "- Landing checks (GX) per entity: "
                 + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in r.gx.items())
                 + "."
             )
         if r.daily_day:
             lines.append(
-                f"Daily incremental: day {r.daily_day}, {r.daily_files} new file(s) on a warehouse "
-                "built through the day before."
+                f"- Daily incremental: day {r.daily_day}, {r.daily_files} new file(s) on a warehouse "
+                f"built from the daily files through the day before (that full build, untimed "
+                f"setup: {r.daily_base_seconds:.1f} s)"
+                + (
+                    "; by phase (last run): "
+                    + ", ".join(
+                        f"{name} {seconds:.1f} s" for name, seconds in r.daily_phases.items()
+                    )
+                    if r.daily_phases
+                    else ""
+                )
+                + "."
             )
         if r.top_models:
             lines += ["", "Slowest models of the full nps-build (last run):", ""]
@@ -852,19 +867,47 @@ def main(argv: list[str] | None = None) -> int:
     if args.runs < 1 or not sizes:
         print("nps-bench: --runs must be >= 1 and --sizes name at least one size", file=sys.stderr)
         return 2
-    project_dir = dbt.find_project_dir()
-    load_before = load_average()
-    results = []
     try:
         for size in sizes:
-            results.append(bench_size(size, args, project_dir))
-    except (BenchError, dbt.DbtError) as error:
+            size_scale(size)
+    except BenchError as error:
         print(f"nps-bench: {error}", file=sys.stderr)
-        return 1
-    finished = dt.datetime.now(dt.UTC)
+        return 2
+    project_dir = dbt.find_project_dir()
+    out_dir = Path(args.results_dir)
+    if not out_dir.is_absolute():
+        out_dir = project_dir / out_dir
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H%MZ")
+    load_before = load_average()
+    results: list[SizeResult] = []
+    status = 0
+    # Results are written after each size (and when one stops), so a long run that is stopped
+    # part-way keeps what it measured.
+    for size in sizes:
+        try:
+            result = SizeResult(size_label(size), size_scale(size))
+            results.append(result)
+            bench_size(result, args, project_dir)
+        except (BenchError, dbt.DbtError, KeyboardInterrupt) as error:
+            message = str(error) or type(error).__name__
+            print(f"nps-bench: {message}", file=sys.stderr)
+            if results:
+                results[-1].notes.append(
+                    f"**Stopped part-way** ({message.splitlines()[0]}): only the runs listed "
+                    "were measured."
+                )
+            status = 1
+        report(results, args, argv, project_dir, out_dir, stamp, sizes, load_before)
+        if status:
+            break
+    return status
+
+
+def report(results, args, argv, project_dir, out_dir, stamp, sizes, load_before) -> None:
+    """Writes the results files and the README table for the sizes measured so far."""
     info = {
         "command": "nps-bench " + " ".join(sys.argv[1:] if argv is None else argv),
-        "finished_at": finished.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "finished_at": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "runs": args.runs,
         "machine": machine(),
         "duckdb_settings": ", ".join(
@@ -874,19 +917,14 @@ def main(argv: list[str] | None = None) -> int:
         "load_before": load_before,
         "load_after": load_average(),
     }
-    out_dir = Path(args.results_dir)
-    if not out_dir.is_absolute():
-        out_dir = project_dir / out_dir
-    stamp = finished.strftime("%Y-%m-%dT%H%MZ")
     md_path, csv_path = write_results(
         results, info, out_dir, stamp, "-".join(size_label(s) for s in sizes)
     )
     print("\n" + markdown_table(summary_rows(results)))
     print("\n".join(target_lines(summary_rows(results))))
-    print(f"Written: {md_path}, {csv_path}")
+    print(f"Written: {md_path.name}, {csv_path.name} in {out_dir}", flush=True)
     if not args.no_readme and update_readme(project_dir / "README.md", md_path, results, info):
-        print("README.md: the Performance table now shows these results")
-    return 0
+        print("README.md: the Performance table now shows these results", flush=True)
 
 
 if __name__ == "__main__":
