@@ -57,8 +57,8 @@ docs: build ## build the warehouse, then the dbt docs site as one file that open
 report: $(INSTALLED) ## render data/report/index.html (opens offline) from the marts the last `make build` published
 	$(BIN)/nps-report
 
-bench: $(INSTALLED) ## time the dbt build against the hand-written DuckDB floor (bench/floor.sql); SCALE=20 RUNS=5
-	$(BIN)/nps-bench --scale $(or $(SCALE),20) --runs $(or $(RUNS),5)
+bench: $(INSTALLED) ## time nps-build (full, daily), dbt build and the floor (bench/floor.sql); SIZES=S RUNS=3 (SIZES=S,M,L: docs/performance.md)
+	$(BIN)/nps-bench --sizes $(or $(SIZES),S) --runs $(or $(RUNS),3)
 
 # The default paths of settings.py (warehouse, publication, report); clean runs without .venv.
 clean: ## remove the build outputs (keeps .venv and the landing data)

@@ -1,19 +1,24 @@
 -- The benchmark's floor: the main path of the dbt project (typed, versioned and quarantined
 -- staging of the six entities, quarantine_rows, int_account_versions, int_build_as_of, the core
--- dims and facts, mart_nps_monthly and mart_nps_summary) as ONE hand-written DuckDB script, the
--- way a DuckDB expert would write it without dbt: each landing file set read once, straight into
--- an in-memory validated table; only the tables the dbt project also persists are written to the
--- database file (schema floor). DuckDB-only functions are fine here: this is not a model.
+-- dims and facts, mart_nps_monthly, mart_nps_summary, and the finance headline marts
+-- mart_churn_by_score and mart_revenue_at_risk as of the build date) as ONE hand-written DuckDB
+-- script, the way a DuckDB expert would write it without dbt: each landing file set read once,
+-- straight into an in-memory validated table; only the tables the dbt project also persists are
+-- written to the database file (schema floor). DuckDB-only functions are fine here: this is not a
+-- model.
 --
--- Placeholders filled by nps_warehouse.bench (plain text substitution, values already quoted):
---   {raw_dir}   the landing folder, as a SQL string literal
---   {seed_dir}  the project's seeds/ folder, as a SQL string literal
---   {as_of}     the build's 'now' as a SQL timestamp expression, or null for the latest event
---   {pii_salt}  NPS_PII_SALT, as a SQL string literal
+-- Placeholders filled by nps_warehouse.bench (plain text substitution, values already quoted),
+-- written here without their braces:
+--   raw_dir        the landing folder, as a SQL string literal
+--   seed_dir       the project's seeds/ folder, as a SQL string literal
+--   as_of          the build's 'now' as a SQL timestamp expression, or null for the latest event
+--   pii_salt       NPS_PII_SALT, as a SQL string literal
+--   landing_views  one view per entity over the files the contract reads (bench.landing_views)
 --
 -- Limits (the dbt project handles these, the floor does not need to for the benchmark): every
--- entity folder must hold at least one CSV and one Parquet file (the bench writes mixed sample
--- data), no empty (0-byte) files, and headers named exactly as the contract (case aside).
+-- entity folder must hold at least one readable file, and headers named exactly as the contract
+-- (case aside). Empty (0-byte) files are skipped, as dbt skips them. The churn horizons (90, 180,
+-- 365 days) and the decision-maker window (365 days) are the dbt vars' values, written here.
 -- The rules are the README's; tests/python/test_bench.py and every bench run check that the
 -- floor's marts equal dbt's.
 
@@ -62,8 +67,12 @@ create or replace temp macro status(id, updated_at, version_rank, row_problem) a
         when row_problem is not null then 'quarantined'
         else 'staged'
     end;
--- Every CSV and Parquet file of one entity folder, all text, with file name and 1-based row.
-create or replace temp macro csv_files(entity) as table
+-- The landing readers: every file of an entity folder the contract reads (*.csv, *.csv.gz,
+-- *.parquet, any case, any mix, one format only included), all text, with file name and 1-based
+-- row. nps_warehouse.bench lists the files (quality.landing_files, the dbt rule's Python twin)
+-- and writes one view per entity, landing_<entity>, as a union of these readers over the formats
+-- present (the placeholder below).
+create or replace temp macro csv_files(files) as table
     select
         * exclude (filename, _scan_position),
         filename as _file_name,
@@ -71,20 +80,29 @@ create or replace temp macro csv_files(entity) as table
     from (
         select *, row_number() over () as _scan_position
         from read_csv(
-            getvariable('raw_dir') || '/' || entity || '/*.csv',
-            header = true, all_varchar = true, delim = ',', quote = '"', escape = '"',
-            strict_mode = true, union_by_name = true, filename = true
+            files, header = true, all_varchar = true, delim = ',', quote = '"', escape = '"',
+            strict_mode = true, union_by_name = true, filename = true, compression = 'none'
         )
     );
-create or replace temp macro parquet_files(entity) as table
+create or replace temp macro csv_gz_files(files) as table
+    select
+        * exclude (filename, _scan_position),
+        filename as _file_name,
+        _scan_position - min(_scan_position) over (partition by filename) + 1 as _row_number
+    from (
+        select *, row_number() over () as _scan_position
+        from read_csv(
+            files, header = true, all_varchar = true, delim = ',', quote = '"', escape = '"',
+            strict_mode = true, union_by_name = true, filename = true, compression = 'gzip'
+        )
+    );
+create or replace temp macro parquet_files(files) as table
     select
         * exclude (filename, file_row_number),
         filename as _file_name,
         file_row_number + 1 as _row_number
-    from read_parquet(
-        getvariable('raw_dir') || '/' || entity || '/*.parquet',
-        union_by_name = true, filename = true, file_row_number = true
-    );
+    from read_parquet(files, union_by_name = true, filename = true, file_row_number = true);
+{landing_views}
 
 -- Reference data (the seeds, with the column types pinned in seeds/_seeds.yml).
 create or replace table floor.fx_rates as
@@ -113,15 +131,7 @@ select * from read_csv(
 create or replace temp table accounts_validated as
 with
 landing as (
-    select *, row_number() over () as _row_id from (
-        select account_id, account_name, industry, region, country, employee_count, plan, arr, currency,
-            contract_start_date, renewal_date, churned_at, churn_reason, updated_at, _file_name, _row_number
-        from csv_files('crm_accounts')
-        union all
-        select account_id, account_name, industry, region, country, employee_count, plan, arr, currency,
-            contract_start_date, renewal_date, churned_at, churn_reason, updated_at, _file_name, _row_number
-        from parquet_files('crm_accounts')
-    )
+    select *, row_number() over () as _row_id from landing_crm_accounts
 ),
 typed as materialized (
     select
@@ -208,13 +218,7 @@ from checked;
 create or replace temp table contacts_validated as
 with
 landing as (
-    select *, row_number() over () as _row_id from (
-        select contact_id, account_id, email, full_name, role, job_title, created_at, updated_at, _file_name, _row_number
-        from csv_files('crm_contacts')
-        union all
-        select contact_id, account_id, email, full_name, role, job_title, created_at, updated_at, _file_name, _row_number
-        from parquet_files('crm_contacts')
-    )
+    select *, row_number() over () as _row_id from landing_crm_contacts
 ),
 accounts as (
     select account_id, row_problem from accounts_validated
@@ -279,15 +283,7 @@ from checked;
 create or replace temp table tickets_validated as
 with
 landing as (
-    select *, row_number() over () as _row_id from (
-        select ticket_id, account_id, requester_contact_id, category, priority, channel, status, created_at,
-            first_response_at, solved_at, reopened_count, downtime_minutes, updated_at, _file_name, _row_number
-        from csv_files('support_tickets')
-        union all
-        select ticket_id, account_id, requester_contact_id, category, priority, channel, status, created_at,
-            first_response_at, solved_at, reopened_count, downtime_minutes, updated_at, _file_name, _row_number
-        from parquet_files('support_tickets')
-    )
+    select *, row_number() over () as _row_id from landing_support_tickets
 ),
 accounts as (
     select account_id, row_problem from accounts_validated
@@ -375,15 +371,7 @@ from checked;
 create or replace temp table invitations_validated as
 with
 landing as (
-    select *, row_number() over () as _row_id from (
-        select invitation_id, campaign_id, contact_id, survey_type, trigger_ticket_id, channel, sent_at, updated_at,
-            _file_name, _row_number
-        from csv_files('survey_invitations')
-        union all
-        select invitation_id, campaign_id, contact_id, survey_type, trigger_ticket_id, channel, sent_at, updated_at,
-            _file_name, _row_number
-        from parquet_files('survey_invitations')
-    )
+    select *, row_number() over () as _row_id from landing_survey_invitations
 ),
 contacts as (
     select contact_id, row_problem from contacts_validated
@@ -444,15 +432,7 @@ from checked;
 create or replace temp table responses_validated as
 with
 landing as (
-    select *, row_number() over () as _row_id from (
-        select response_id, invitation_id, campaign_id, contact_id, score, comment, tags, responded_at, updated_at,
-            _file_name, _row_number
-        from csv_files('survey_responses')
-        union all
-        select response_id, invitation_id, campaign_id, contact_id, score, comment, tags, responded_at, updated_at,
-            _file_name, _row_number
-        from parquet_files('survey_responses')
-    )
+    select *, row_number() over () as _row_id from landing_survey_responses
 ),
 invitations as (
     select invitation_id, contact_id, sent_at, row_problem from invitations_validated
@@ -525,13 +505,7 @@ from checked;
 create or replace temp table followups_validated as
 with
 landing as (
-    select *, row_number() over () as _row_id from (
-        select followup_id, response_id, owner, action, followed_up_at, outcome, updated_at, _file_name, _row_number
-        from csv_files('loop_followups')
-        union all
-        select followup_id, response_id, owner, action, followed_up_at, outcome, updated_at, _file_name, _row_number
-        from parquet_files('loop_followups')
-    )
+    select *, row_number() over () as _row_id from landing_loop_followups
 ),
 responses as (
     select response_id, responded_at, row_problem from responses_validated
@@ -1051,3 +1025,174 @@ select
 from totals as t
 cross join invitation_totals as i
 left join variances as v on true;
+
+-- Finance headline marts, as of the build date only ---------------------------------------------
+-- (dbt also computes every earlier quarter end for the backtest; these two marts keep only the
+-- build's as_of, so the floor computes that date alone.)
+create or replace table floor.churn_rate_priors as
+select * from read_csv(
+    getvariable('seed_dir') || '/churn_rate_priors.csv', header = true,
+    columns = {'horizon_days': 'integer', 'prior_alpha': 'double', 'prior_beta': 'double', 'prior_source': 'varchar'}
+);
+create or replace table floor.flat_rule_rates as
+select * from read_csv(
+    getvariable('seed_dir') || '/flat_rule_rates.csv', header = true,
+    columns = {'nps_category': 'varchar', 'effect': 'varchar', 'revenue_share': 'double',
+        'within_days': 'integer', 'rule_source': 'varchar'}
+);
+
+-- Each response up to as_of from an account not yet churned: did the account churn within each
+-- horizon, counted only when the whole horizon lies before as_of (right-censoring).
+create or replace temp table churn_outcomes as
+select
+    r.score, r.nps_category,
+    case when a.churned_at <= getvariable('as_of_at') then date_diff('day', r.responded_at, a.churned_at) end
+        as days_to_churn,
+    r.responded_at + interval 90 day <= getvariable('as_of_at') as is_eligible_90d,
+    coalesce(r.responded_at + interval 90 day <= getvariable('as_of_at')
+        and a.churned_at <= r.responded_at + interval 90 day, false) as is_churned_within_90d,
+    r.responded_at + interval 180 day <= getvariable('as_of_at') as is_eligible_180d,
+    coalesce(r.responded_at + interval 180 day <= getvariable('as_of_at')
+        and a.churned_at <= r.responded_at + interval 180 day, false) as is_churned_within_180d,
+    r.responded_at + interval 365 day <= getvariable('as_of_at') as is_eligible_365d,
+    coalesce(r.responded_at + interval 365 day <= getvariable('as_of_at')
+        and a.churned_at <= r.responded_at + interval 365 day, false) as is_churned_within_365d
+from floor.fct_nps_responses as r
+inner join floor.stg_crm__accounts as a on r.account_id = a.account_id
+where not r.is_after_account_churn;
+
+create or replace table floor.mart_churn_by_score as
+with
+counted as (
+    select
+        case when grouping(score) = 0 then cast(score as varchar) else nps_category end as score_group,
+        case when grouping(score) = 0 then 'score' else 'category' end as group_type,
+        count(*) as responses,
+        count(*) filter (where is_eligible_90d) as e90,
+        count(*) filter (where is_churned_within_90d) as c90,
+        count(*) filter (where is_eligible_180d) as e180,
+        count(*) filter (where is_churned_within_180d) as c180,
+        count(*) filter (where is_eligible_365d) as e365,
+        count(*) filter (where is_churned_within_365d) as c365,
+        count(days_to_churn) as churned_by_as_of,
+        quantile_cont(days_to_churn, 0.5) as median_days_to_churn
+    from churn_outcomes
+    group by grouping sets ((score, nps_category), (nps_category))
+),
+grid as (
+    select
+        cast(s as varchar) as score_group, 'score' as group_type, s as score,
+        case when s >= 9 then 'promoter' when s >= 7 then 'passive' else 'detractor' end as nps_category
+    from range(11) as t(s)
+    union all
+    select c, 'category', null, c from (values ('detractor'), ('passive'), ('promoter')) as t(c)
+),
+filled as (
+    select
+        g.score_group, g.group_type, g.score, g.nps_category,
+        coalesce(c.responses, 0) as responses,
+        coalesce(c.e90, 0) as e90, coalesce(c.c90, 0) as c90,
+        coalesce(c.e180, 0) as e180, coalesce(c.c180, 0) as c180,
+        coalesce(c.e365, 0) as e365, coalesce(c.c365, 0) as c365,
+        coalesce(c.churned_by_as_of, 0) as churned_by_as_of,
+        c.median_days_to_churn
+    from grid as g
+    left join counted as c on g.group_type = c.group_type and g.score_group = c.score_group
+)
+select
+    score_group, group_type, score, nps_category, responses,
+    e90 as responses_eligible_90d, c90 as churned_within_90d,
+    case when e90 > 0 then cast(c90 as double) / e90 end as churn_rate_90d,
+    e180 as responses_eligible_180d, c180 as churned_within_180d,
+    case when e180 > 0 then cast(c180 as double) / e180 end as churn_rate_180d,
+    e365 as responses_eligible_365d, c365 as churned_within_365d,
+    case when e365 > 0 then cast(c365 as double) / e365 end as churn_rate_365d,
+    churned_by_as_of, median_days_to_churn
+from filled;
+
+create or replace table floor.mart_revenue_at_risk as
+with
+-- Churn probability by current category: Beta-smoothed rate of the responses with a complete
+-- horizon ('unsurveyed' has none: the prior mean).
+probabilities as (
+    select
+        k.nps_category,
+        coalesce(o.e90, 0) as e90,
+        coalesce(o.e365, 0) as e365,
+        (p90.prior_alpha + coalesce(o.c90, 0)) / (p90.prior_alpha + p90.prior_beta + coalesce(o.e90, 0)) as p90,
+        (p365.prior_alpha + coalesce(o.c365, 0)) / (p365.prior_alpha + p365.prior_beta + coalesce(o.e365, 0)) as p365
+    from (values ('detractor'), ('passive'), ('promoter'), ('unsurveyed')) as k(nps_category)
+    left join (
+        select
+            nps_category,
+            count(*) filter (where is_eligible_90d) as e90,
+            count(*) filter (where is_churned_within_90d) as c90,
+            count(*) filter (where is_eligible_365d) as e365,
+            count(*) filter (where is_churned_within_365d) as c365
+        from churn_outcomes
+        group by nps_category
+    ) as o on k.nps_category = o.nps_category
+    cross join (select * from floor.churn_rate_priors where horizon_days = 90) as p90
+    cross join (select * from floor.churn_rate_priors where horizon_days = 365) as p365
+),
+-- The current category: the latest decision-maker response of the 365 days to as_of, else the
+-- latest response of anyone.
+current_categories as (
+    select
+        account_id, response_id, nps_category, responded_at,
+        case when respondent_role = 'decision_maker' and responded_at > getvariable('as_of_at') - interval 365 day
+            then 'decision_maker_365d' else 'latest_response' end as category_source
+    from floor.fct_nps_responses
+    qualify row_number() over (
+        partition by account_id
+        order by
+            case when respondent_role = 'decision_maker'
+                and responded_at > getvariable('as_of_at') - interval 365 day then 0 else 1 end,
+            responded_at desc, response_id desc
+    ) = 1
+),
+active_accounts as (
+    select
+        a.account_id, a.renewal_date,
+        coalesce(v.region, 'unknown') as region,
+        coalesce(v.plan, 'unknown') as plan,
+        coalesce(v.industry, 'unknown') as industry,
+        v.arr_usd
+    from floor.stg_crm__accounts as a
+    left join floor.int_account_versions as v
+        on a.account_id = v.account_id
+        and (v.valid_from is null or v.valid_from <= getvariable('as_of_at'))
+        and (v.valid_to is null or getvariable('as_of_at') < v.valid_to)
+    where (a.contract_start_date is null or a.contract_start_date <= cast(getvariable('as_of_at') as date))
+        and (a.churned_at is null or getvariable('as_of_at') < a.churned_at)
+)
+select
+    a.account_id, a.region, a.plan, a.industry,
+    coalesce(c.nps_category, 'unsurveyed') as current_category,
+    coalesce(c.category_source, 'none') as category_source,
+    c.response_id as category_response_id,
+    cast(date_trunc('month', a.renewal_date) as date) as renewal_month,
+    a.arr_usd,
+    a.arr_usd is null as is_arr_missing,
+    p.p90 as churn_probability_90d,
+    p.p365 as churn_probability_365d,
+    p.e90 as calibration_responses_90d,
+    p.e90 = 0 as is_prior_only_90d,
+    a.arr_usd * p.p90 as expected_arr_at_risk_90d,
+    p.e365 as calibration_responses_365d,
+    p.e365 = 0 as is_prior_only_365d,
+    a.arr_usd * p.p365 as expected_arr_at_risk_365d,
+    a.arr_usd * case when f.effect = 'loss' and f.within_days <= 90 then f.revenue_share else 0 end
+        as flat_rule_arr_at_risk_90d,
+    a.arr_usd * case when f.effect = 'loss' and f.within_days <= 365 then f.revenue_share else 0 end
+        as flat_rule_arr_at_risk_365d,
+    a.arr_usd * case when f.effect = 'new_revenue' then f.revenue_share else 0 end as potential_referral_arr,
+    coalesce(a.renewal_date <= cast(getvariable('as_of_at') + interval 90 day as date), false) as is_renewal_within_90d,
+    coalesce(a.renewal_date <= cast(getvariable('as_of_at') + interval 365 day as date), false) as is_renewal_within_365d,
+    a.renewal_date,
+    c.responded_at as category_responded_at,
+    getvariable('as_of_at') as as_of_at
+from active_accounts as a
+left join current_categories as c on a.account_id = c.account_id
+inner join probabilities as p on coalesce(c.nps_category, 'unsurveyed') = p.nps_category
+left join floor.flat_rule_rates as f on c.nps_category = f.nps_category;
