@@ -494,7 +494,7 @@ def bench_size(result: SizeResult, args: argparse.Namespace, project_dir: Path) 
     scale, label = result.scale, result.size
     raw_dir = sample_landing(project_dir, args.seed, scale)
     result.landing_rows = landing_rows(raw_dir)
-    work = project_dir / BENCH_DIR / "work" / label
+    work = project_dir / BENCH_DIR / "runs" / label
     logs = project_dir / BENCH_DIR / "logs" / label  # every step's output, kept (not in git)
     for folder in (work, logs):
         shutil.rmtree(folder, ignore_errors=True)
