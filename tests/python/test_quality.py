@@ -122,6 +122,35 @@ def test_one_batch_of_many_files_names_the_files_of_the_failing_rows(tmp_path, c
     assert "survey_responses: 7 rows in 4 file(s) checked" in "\n".join(progress)
 
 
+def test_lines_a_file_cannot_use_are_named_in_that_file_only(tmp_path, config):
+    """The files of an entity share one DuckDB connection: a file's rejected lines (a ragged
+    line, an undecodable one) are reported for that file alone, never again for the files read
+    after it."""
+    raw = landing_with_scores(tmp_path / "raw", ["9"])
+    folder = raw / "survey_responses"
+    good = csv_text("survey_responses", [{**BASE["survey_responses"][0], "response_id": "G1"}])
+    header, line = good.splitlines()[:2]
+    (folder / "day1.csv").write_text(f"{header}\n{line}\n{line},extra\n")
+    undecodable = line.encode().replace(b"G1", b"G\xff1") + b"\n"
+    (folder / "day2.csv").write_bytes(f"{header}\n{line}\n".encode() + undecodable)
+    (folder / "day3.csv").write_text(good)
+    config(
+        batch_rows=100000,
+        max_bad_share=1.0,
+        severity={
+            "missing_column": "error",
+            "unreadable_file": "warn",
+            "bad_rows_over_threshold": "warn",
+            "bad_rows_under_threshold": "warn",
+        },
+    )
+    found = "\n".join(quality.check_landing(raw, PROJECT_DIR))
+    ragged = [part for part in found.split("Landing file ") if "cannot be read at line" in part]
+    assert len(ragged) == 1 and ragged[0].startswith(f"{folder / 'day1.csv'} "), found
+    assert "rows that are not valid UTF-8" in found and "day2.csv line 3" in found, found
+    assert "day3.csv" not in found and "day1.csv line" not in found, found
+
+
 def test_severity_is_configurable(tmp_path, config):
     raw = landing_with_scores(tmp_path / "raw", ["11", "9"])
     config(max_bad_share=0.6)
