@@ -72,7 +72,7 @@ create or replace temp macro status(id, updated_at, version_rank, row_problem) a
 -- row. nps_warehouse.bench lists the files (quality.landing_files, the dbt rule's Python twin)
 -- and writes one view per entity, landing_<entity>, as a union of these readers over the formats
 -- present (the placeholder below).
-create or replace temp macro csv_files(files) as table
+create or replace temp macro csv_files(files, packing) as table
     select
         * exclude (filename, _scan_position),
         filename as _file_name,
@@ -81,19 +81,7 @@ create or replace temp macro csv_files(files) as table
         select *, row_number() over () as _scan_position
         from read_csv(
             files, header = true, all_varchar = true, delim = ',', quote = '"', escape = '"',
-            strict_mode = true, union_by_name = true, filename = true, compression = 'none'
-        )
-    );
-create or replace temp macro csv_gz_files(files) as table
-    select
-        * exclude (filename, _scan_position),
-        filename as _file_name,
-        _scan_position - min(_scan_position) over (partition by filename) + 1 as _row_number
-    from (
-        select *, row_number() over () as _scan_position
-        from read_csv(
-            files, header = true, all_varchar = true, delim = ',', quote = '"', escape = '"',
-            strict_mode = true, union_by_name = true, filename = true, compression = 'gzip'
+            strict_mode = true, union_by_name = true, filename = true, compression = packing
         )
     );
 create or replace temp macro parquet_files(files) as table

@@ -110,17 +110,25 @@ def readable_files(folder: Path) -> dict[str, list[str]]:
     return files
 
 
+# The floor's reader of each kind of landing file (bench/floor.sql), {} the list of paths.
+READERS = {
+    "csv": "csv_files([{}], 'none')",
+    "csv_gz": "csv_files([{}], 'gzip')",
+    "parquet": "parquet_files([{}])",
+}
+
+
 def landing_views(raw_dir: Path) -> str:
     """One temp view per entity, landing_<entity>: the union of the floor's readers (csv_files,
-    csv_gz_files, parquet_files) over the formats the folder holds, the contract's columns in
-    order, then _file_name and _row_number."""
+    plain or gzip, and parquet_files) over the formats the folder holds, the contract's columns
+    in order, then _file_name and _row_number."""
     statements = []
     for entity, columns in LANDING_CONTRACT.items():
         files = readable_files(raw_dir / entity)
         selects = [
             f"select {', '.join(columns)}, _file_name, _row_number "
-            f"from {reader}_files([{', '.join(sql_string(path) for path in paths)}])"
-            for reader, paths in files.items()
+            f"from {READERS[kind].format(', '.join(sql_string(path) for path in paths))}"
+            for kind, paths in files.items()
             if paths
         ]
         if not selects:
