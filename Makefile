@@ -37,8 +37,8 @@ postgres-stop: $(ENGINES_INSTALLED) ## stop the server postgres-local started
 build: $(INSTALLED) ## set up, write sample data if data/raw holds no file, dbt build on DuckDB, print a summary
 	$(BIN)/nps-build --sample-if-empty
 
-test: $(ENGINES_INSTALLED) ## run every test: generator, dbt build + data and unit tests, oracle comparison, lint
-	$(BIN)/python -m pytest
+test: $(ENGINES_INSTALLED) ## run every test: generator, dbt build + data and unit tests, oracle comparison, lint (two pytest processes side by side: tests/run_all.py)
+	$(BIN)/python tests/run_all.py
 
 test-fast: $(INSTALLED) ## the fast tier (about 2 min): dbt unit tests and the Python tests that build no warehouse (no sqlfluff: make lint)
 	$(BIN)/python -m pytest -m "not build and not lint"

@@ -17,8 +17,10 @@ with landing data generated once and cached under data/bench/ (mixed CSV/Parquet
 Every step runs in a child process; its peak memory is the larger of the child's own maximum
 resident set (wait4) and the largest sum of resident memory over its process tree, polled from
 /proc. After every run the floor's tables are compared with dbt's (counts exact, doubles to 1e-9)
-and the benchmark stops if they differ. Results go to bench/results/<date>_<sizes>.md and .csv
-with the machine; the README's table between its bench markers is replaced by the latest one.
+and the benchmark stops if they differ. `--steps` runs some steps only. Results go to
+bench/results/<date>_<sizes>.md and .csv with the machine; in the README's table between its bench
+markers each size measured replaces that size's row (the others keep theirs, each row linking to
+its results).
 The wall clock is read here only: timing is what this command is for; no model reads it.
 """
 
@@ -74,6 +76,8 @@ MAIN_PATH = (
     "+mart_revenue_at_risk",
 )
 STEPS = ("nps-build full", "dbt build", "dbt floor tables", "floor", "nps-build daily")
+# --steps names each step by a short name.
+STEP_NAMES = dict(zip(("full", "dbt", "floor-tables", "floor", "daily"), STEPS, strict=True))
 # A landing check's progress line (quality.check_landing) and nps-build's phase markers.
 GX_LINE = re.compile(r"^\s*(\w+): ([\d,]+) rows in (\d+) file\(s\) checked \(([\d.]+) s\)")
 PHASES = (
@@ -492,9 +496,27 @@ class SizeResult:
     daily_base_seconds: float = 0.0
     gx: dict[str, float] = field(default_factory=dict)
     top_models: list[tuple[str, float]] = field(default_factory=list)
+    daily_top_models: list[tuple[str, float]] = field(default_factory=list)
     daily_day: str = ""
     daily_files: int = 0
     notes: list[str] = field(default_factory=list)
+
+
+def selected_steps(args: argparse.Namespace) -> tuple[str, ...]:
+    """The steps to run, in STEPS order: --steps, less the daily one with --no-daily."""
+    names = [name.strip() for name in args.steps.split(",") if name.strip()]
+    unknown = [name for name in names if name not in STEP_NAMES]
+    if unknown or not names:
+        raise BenchError(
+            f"--steps: unknown step(s) {', '.join(unknown) or '(none given)'}; "
+            f"choose from {', '.join(STEP_NAMES)}"
+        )
+    chosen = {STEP_NAMES[name] for name in names}
+    if args.no_daily:
+        chosen.discard("nps-build daily")
+    if not chosen:
+        raise BenchError("--steps with --no-daily leaves no step to run")
+    return tuple(name for name in STEPS if name in chosen)
 
 
 def bench_size(result: SizeResult, args: argparse.Namespace, project_dir: Path) -> SizeResult:
@@ -519,13 +541,14 @@ def bench_size(result: SizeResult, args: argparse.Namespace, project_dir: Path) 
             step_env(raw_dir, paths[name], work, key),
             project_dir,
         )
-    daily = prepare_daily(project_dir, args, scale, work, logs) if not args.no_daily else None
+    steps = selected_steps(args)
+    daily = (
+        prepare_daily(project_dir, args, scale, work, logs) if "nps-build daily" in steps else None
+    )
     if daily:
         result.daily_day, result.daily_base_seconds = daily["day"], daily["base_seconds"]
     for run in range(1, args.runs + 1):
-        for name in STEPS:
-            if name == "nps-build daily" and daily is None:
-                continue
+        for name in steps:
             key = name.replace(" ", "_").replace("-", "_")
             path = paths[name]
             remove_duckdb(path)
@@ -560,18 +583,23 @@ def bench_size(result: SizeResult, args: argparse.Namespace, project_dir: Path) 
                 result.top_models = slowest_models(work / f"target_{key}")
             if name == "nps-build daily":
                 result.daily_phases = phase_seconds(step.lines, step.seconds)
+                result.daily_top_models = slowest_models(work / f"target_{key}")
                 result.daily_files = len(daily["files"])
                 for file in daily["files"]:
                     file.unlink()
-        problems = compare_marts(paths["dbt floor tables"], paths["floor"])
-        problems += compare_marts(paths["nps-build full"], paths["floor"])
+        problems = []
+        if "floor" in steps:
+            for other in ("dbt floor tables", "nps-build full"):
+                if other in steps:
+                    problems += compare_marts(paths[other], paths["floor"])
         if problems:
             raise BenchError(
                 "the floor's tables differ from dbt's, so its time is not a fair floor:\n  "
                 + "\n  ".join(problems[:20])
             )
         if not result.responses:
-            result.responses = count_responses(paths["floor"])
+            # the warehouse of the first step run (the daily one holds days up to D only)
+            result.responses = count_responses(paths[steps[0]])
         times = "   ".join(
             f"{name} {result.runs[name][-1].seconds:.1f} s" for name in STEPS if name in result.runs
         )
@@ -683,23 +711,32 @@ def summary_rows(results: list[SizeResult]) -> list[dict[str, str]]:
     return rows
 
 
-def markdown_table(rows: list[dict[str, str]]) -> str:
-    """The headline table: seconds (medians) and peak GiB per step, the ratio, the daily share."""
+def table_header(results_column: bool = False) -> list[str]:
     header = ["size", "responses"]
     for name in STEPS:
         header.append(f"{name}: s (peak GiB)")
     header += ["dbt / floor", "daily % of full"]
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    for row in rows:
-        cells = [row["size"], row["responses"]]
-        for name in STEPS:
-            if f"{name} s" in row:
-                cells.append(f"{row[f'{name} s']} ({row[f'{name} peak GiB']})")
-            else:
-                cells.append("not run")
-        cells += [row.get("dbt / floor", "not run"), row.get("daily % of full", "not run")]
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines)
+    if results_column:
+        header.append("results")
+    return ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+
+
+def table_row(row: dict[str, str], results_link: str | None = None) -> str:
+    cells = [row["size"], row["responses"]]
+    for name in STEPS:
+        if f"{name} s" in row:
+            cells.append(f"{row[f'{name} s']} ({row[f'{name} peak GiB']})")
+        else:
+            cells.append("not run")
+    cells += [row.get("dbt / floor", "not run"), row.get("daily % of full", "not run")]
+    if results_link is not None:
+        cells.append(results_link)
+    return "| " + " | ".join(cells) + " |"
+
+
+def markdown_table(rows: list[dict[str, str]]) -> str:
+    """The headline table: seconds (medians) and peak GiB per step, the ratio, the daily share."""
+    return "\n".join([*table_header(), *(table_row(row) for row in rows)])
 
 
 TARGETS = (
@@ -803,6 +840,10 @@ def write_results(
             lines += ["", "Slowest models of the full nps-build (last run):", ""]
             lines += ["| model | s |", "|---|---|"]
             lines += [f"| {name} | {seconds:.2f} |" for name, seconds in r.top_models]
+        if r.daily_top_models:
+            lines += ["", "Slowest models of the daily incremental nps-build (last run):", ""]
+            lines += ["| model | s |", "|---|---|"]
+            lines += [f"| {name} | {seconds:.2f} |" for name, seconds in r.daily_top_models]
         for note in r.notes:
             lines += ["", note]
     md_path.write_text("\n".join(lines) + "\n")
@@ -813,29 +854,57 @@ README_START = "<!-- nps-bench:latest -->"
 README_END = "<!-- /nps-bench:latest -->"
 
 
+SIZE_ORDER = {"S": 0, "M": 1, "L": 2}
+DETAILS_LINK = re.compile(r"\[details\]\(([^)]+)\)")
+
+
+def readme_rows(block: str) -> dict[str, str]:
+    """The rows of the README's bench table, by size, each ending in its results link (a table
+    written before the table had a results column gets the block's single details link)."""
+    details = DETAILS_LINK.search(block)
+    width = len(table_header(True)[0].split(" | "))
+    rows = {}
+    for line in block.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if not line.startswith("| ") or cells[0] in ("size", "") or set(cells[0]) <= {"-"}:
+            continue
+        if len(cells) == width - 1 and details:
+            date = Path(details.group(1)).name[:10]
+            cells.append(f"[{date}]({details.group(1)})")
+        if len(cells) == width:
+            rows[cells[0]] = "| " + " | ".join(cells) + " |"
+    return rows
+
+
 def update_readme(readme: Path, md_path: Path, results: list[SizeResult], info: dict) -> bool:
-    """Replaces the README's table between its nps-bench markers with the latest one."""
+    """Puts this run's rows into the README's table between its nps-bench markers; the rows of
+    sizes this run did not measure stay, each with the link to the run that measured it."""
     if not readme.is_file():
         return False
     text = readme.read_text()
     if README_START not in text or README_END not in text:
         return False
+    before, rest = text.split(README_START, 1)
+    old_block, after = rest.split(README_END, 1)
     relative = md_path.relative_to(readme.parent).as_posix()
+    rows = readme_rows(old_block)
+    for row in summary_rows(results):
+        rows[row["size"]] = table_row(row, f"[{info['finished_at'][:10]}]({relative})")
+    ordered = sorted(rows, key=lambda size: (SIZE_ORDER.get(size, 3), size))
     block = "\n".join(
         [
             README_START,
-            markdown_table(summary_rows(results)),
+            *table_header(True),
+            *(rows[size] for size in ordered),
             "",
             (
-                f"Medians of {info['runs']} run(s) in seconds, peak memory in GiB; "
-                f"{info['finished_at'][:10]}, {info['machine']['cores']} cores, "
-                f"{info['machine']['memory_gib']} GiB ([details]({relative}))."
+                "Medians in seconds, peak memory in GiB, each size from its latest run (linked: "
+                f"the machine, the targets, where the time goes); {info['machine']['cores']} "
+                f"cores, {info['machine']['memory_gib']} GiB."
             ),
             README_END,
         ]
     )
-    before, rest = text.split(README_START, 1)
-    after = rest.split(README_END, 1)[1]
     readme.write_text(before + block + after)
     return True
 
@@ -863,6 +932,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--no-daily", action="store_true", help="leave out the daily incremental step"
     )
     parser.add_argument(
+        "--steps",
+        default=",".join(STEP_NAMES),
+        help="comma-separated steps to run: " + ", ".join(STEP_NAMES) + " (default all; the "
+        "floor is compared with dbt only when both run)",
+    )
+    parser.add_argument(
         "--results-dir", default=str(RESULTS_DIR), help="where results go (default bench/results)"
     )
     parser.add_argument("--no-readme", action="store_true", help="do not update the README's table")
@@ -878,6 +953,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for size in sizes:
             size_scale(size)
+        selected_steps(args)
     except BenchError as error:
         print(f"nps-bench: {error}", file=sys.stderr)
         return 2

@@ -199,6 +199,7 @@ def fake_result(size: str, scale: float, full: float) -> bench.SizeResult:
     result.gx = {"crm_accounts": 1.5}
     result.phases = {"landing checks": 2.0, "dbt build": 8.0}
     result.top_models = [("stg_survey__responses", 3.25)]
+    result.daily_top_models = [("fct_nps_responses", 1.5)]
     result.daily_day, result.daily_files = "2026-06-30", 7
     return result
 
@@ -230,16 +231,46 @@ def test_results_are_written_as_markdown_and_csv_without_absolute_paths(tmp_path
     assert f"- {targets[-1]}: met" in text  # S: 55 s
     assert f"- {targets[2]}: not measured" in text  # M
     assert "crm_accounts 1.5 s" in text and "| stg_survey__responses | 3.25 |" in text
+    assert (
+        "Slowest models of the daily incremental" in text and "| fct_nps_responses | 1.50 |" in text
+    )
     assert str(PROJECT_DIR) not in text and str(tmp_path) not in text
     assert str(tmp_path) not in csv_path.read_text()
 
+    # A README whose table (written before it had a results column) holds S and M from an
+    # earlier run: S is replaced, M stays with its own link, L is added after it.
+    earlier = [fake_result("S", 1.0, 40.0), fake_result("M", 100.0, 300.0)]
+    old_table = bench.markdown_table(bench.summary_rows(earlier))
     readme = tmp_path / "README.md"
-    readme.write_text(f"# x\n\n{bench.README_START}\nold\n{bench.README_END}\n\nafter\n")
+    readme.write_text(
+        f"# x\n\n{bench.README_START}\n{old_table}\n\nMedians ([details]"
+        f"(bench/results/2026-11-30T0100Z_S-M.md)).\n{bench.README_END}\n\nafter\n"
+    )
     assert bench.update_readme(readme, md_path, results, info)
     updated = readme.read_text()
-    assert "old" not in updated and "after" in updated
-    assert "(bench/results/2026-12-02T0200Z_S-L.md)" in updated
-    assert "| L | 1,200 | 770.0 (3.00) |" in updated
+    table = [line for line in updated.splitlines() if line.startswith("| ") and "---" not in line]
+    assert [line.split(" | ")[0] for line in table] == ["| size", "| S", "| M", "| L"]
+    assert table[1].startswith("| S | 1,200 | 55.0 (3.00) |")
+    assert table[1].endswith("| [2026-12-02](bench/results/2026-12-02T0200Z_S-L.md) |")
+    assert table[2].startswith("| M | 1,200 | 330.0 (3.00) |")
+    assert table[2].endswith("| [2026-11-30](bench/results/2026-11-30T0100Z_S-M.md) |")
+    assert table[3].startswith("| L | 1,200 | 770.0 (3.00) |")
+    assert "after" in updated and "details" not in updated
+    # A second update keeps the rows it wrote (now with their results column) as they were.
+    assert bench.update_readme(readme, md_path, results[:1], info)
+    assert readme.read_text() == updated
+
+
+def test_steps_are_chosen_by_short_name():
+    def chosen(*argv):
+        return bench.selected_steps(bench.parse_args(list(argv)))
+
+    assert chosen() == bench.STEPS
+    assert chosen("--no-daily") == bench.STEPS[:4]
+    assert chosen("--steps", "daily,full") == (bench.STEPS[0], bench.STEPS[-1])
+    for wrong in (["--steps", "full,nightly"], ["--steps", "daily", "--no-daily"]):
+        with pytest.raises(bench.BenchError):
+            chosen(*wrong)
 
 
 def test_the_readme_has_the_table_markers():

@@ -39,7 +39,7 @@ def test_sqlfluff_lint_is_clean(tmp_path):
 
 
 def test_ruff_is_clean():
-    check = run(sys.executable, "-m", "ruff", "check", "src", "tests/python")
+    check = run(sys.executable, "-m", "ruff", "check", "src", "tests")
     assert check.returncode == 0, check.stdout
-    formatted = run(sys.executable, "-m", "ruff", "format", "--check", "src", "tests/python")
+    formatted = run(sys.executable, "-m", "ruff", "format", "--check", "src", "tests")
     assert formatted.returncode == 0, formatted.stdout
