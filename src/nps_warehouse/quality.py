@@ -14,6 +14,7 @@ from __future__ import annotations
 import bisect
 import json
 import logging
+import math
 import os
 import shutil
 import time
@@ -425,7 +426,7 @@ def check_landing(
             where = ", ".join(sorted(p.name for p in found.files))
             text = (
                 f"{entity}: {found.unexpected:,} of {total:,} rows ({share:.1%}) fail "
-                f"'{found.description}' (files: {where}; e.g. {found.examples[:3]})"
+                f"'{found.description}' (files: {where}{shown_examples(found.examples)})"
             )
             if share > 1 - mostly:
                 level = severity["bad_rows_over_threshold"]
@@ -506,6 +507,17 @@ def tally(result, tallies: dict[str, Tally], pending: Pending) -> None:
                 else:
                     found.files.update(pending.paths)
                 found.examples += [v for v in outcome.result.get("partial_unexpected_list", [])][:3]
+
+
+def shown_examples(values) -> str:
+    """'; e.g. 'x', 'y'' for up to three failing values, or '' when all are missing (a value
+    that is absent says nothing more than the expectation's name)."""
+    present = []
+    for value in values or []:
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            continue
+        present.append(repr(value))
+    return f"; e.g. {', '.join(present[:3])}" if present else ""
 
 
 def docs_url(context) -> str:
@@ -630,8 +642,8 @@ def check_marts(warehouse, project_dir: Path) -> list[str]:
                         failures.append(
                             f"marts.{table}: {outcome.expectation_config.type} "
                             f"{ {k: v for k, v in kwargs.items() if k != 'batch_id'} } "
-                            f"failed on {outcome.result.get('unexpected_count')} rows "
-                            f"(e.g. {outcome.result.get('partial_unexpected_list', [])[:3]})"
+                            f"failed on {outcome.result.get('unexpected_count')} rows"
+                            + shown_examples(outcome.result.get("partial_unexpected_list", []))
                         )
     docs = docs_url(context)
     if failures and config["severity"] == "error":

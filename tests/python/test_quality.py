@@ -340,3 +340,11 @@ def test_source_freshness_before_any_build_says_what_to_do(sample_build, tmp_pat
     assert "measured against the build's as_of, not the clock" in completed.stdout
     assert "--vars '{as_of:" in completed.stdout
     assert "Traceback" not in completed.stdout + completed.stderr
+
+
+def test_examples_of_failing_values_leave_out_missing_ones():
+    # a missing value is what the not-null expectation already says: no "e.g. [nan, nan, nan]"
+    assert quality.shown_examples([float("nan"), None, float("nan")]) == ""
+    assert quality.shown_examples([]) == ""
+    shown = quality.shown_examples(["2026-13-01", float("nan"), 11, "x", "y"])
+    assert shown == "; e.g. '2026-13-01', 11, 'x'"
