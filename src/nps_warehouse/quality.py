@@ -15,12 +15,15 @@ import bisect
 import json
 import logging
 import math
+import multiprocessing
 import os
 import shutil
+import tempfile
 import time
 import warnings
 from collections import defaultdict
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -92,12 +95,12 @@ def quiet_gx() -> None:
     warnings.filterwarnings("ignore", module="great_expectations")
 
 
-def gx_context(project_dir: Path):
-    """The file context under <NPS_GX_ROOT or the project>/gx, progress bars off."""
+def gx_context(project_dir: Path, root: Path | None = None):
+    """The file context under <root, else NPS_GX_ROOT, else the project>/gx, progress bars off."""
     quiet_gx()
     import great_expectations as gx
 
-    root = Path(settings.env(settings.GX_ROOT_ENV) or project_dir)
+    root = Path(root or settings.env(settings.GX_ROOT_ENV) or project_dir)
     config_file = root / "gx" / "great_expectations.yml"
     committed = config_file.read_text(encoding="utf-8") if config_file.is_file() else None
     context = gx.get_context(mode="file", project_root_dir=str(root))
@@ -319,130 +322,56 @@ def check_landing(
     `progress`, when given, receives a line per entity as it is done (rows, files, seconds).
     `only` (entity -> file names) limits the check to those files: an incremental build checks
     the files it reads, the others were checked by the build that read them.
+    Entities are checked side by side in `landing.workers` processes (quality.yml), the largest
+    first; warnings and errors come back in the contract's order whatever finishes first.
     """
     config = load_config(project_dir)["landing"]
-    severity = config["severity"]
-    mostly = 1 - float(config["max_bad_share"])
-    context = gx_context(project_dir)
-    warnings_: list[str] = []
-    errors: list[str] = []
-    for entity in LANDING_CONTRACT:
-        # COMPLETE: the failing rows' positions, to name the files they are in (the batches hold
-        # rows of many files: one checkpoint run per file costs a fraction of a second each,
-        # which a folder of 1,100 daily files cannot afford).
-        checkpoint = checkpoint_for(
-            context, f"landing_{entity}", landing_expectations(entity, mostly), "COMPLETE"
-        )
-        tallies: dict[str, Tally] = {}
-        rows, undecodable = 0, defaultdict(list)
-        started = time.monotonic()
-        listing = landing_files(raw_dir / entity)
-        files = [entry for entry in listing if entry.unread_reason is None]
-        earlier = 0
-        if only is not None:
-            earlier = len(files)
-            files = [entry for entry in files if entry.name in set(only.get(entity, []))]
-            earlier -= len(files)
-        for entry in listing:
-            if entry.unread_reason is not None:
-                warnings_.append(f"{entity}: not read: {entry.name} ({entry.unread_reason})")
-        batch_rows = int(config["batch_rows"])
-        pending = Pending()
-        # One DuckDB connection for the entity's files: opening one per file (a database, its
-        # threads and buffers) cost about 0.05 s a file, minutes on a folder of daily files.
-        with duckdb.connect() as connection:
-            connection.execute("set enable_progress_bar = false")
-            for file in files:
-                if file.path.stat().st_size == 0:
-                    warnings_.append(
-                        f"{entity}: skipping empty file {file.name} (0 bytes, no header, no rows)"
-                    )
-                    continue
-                # the rejects tables gather every scan's lines: start each file with none
-                connection.execute(
-                    "drop table if exists nps_rejects; drop table if exists nps_scans"
-                )
-                try:
-                    for frame in read_batches(connection, file, entity, batch_rows):
-                        rows += len(frame)
-                        pending.add(frame, file.path)
-                        if pending.rows >= batch_rows:
-                            pending.check(checkpoint, tallies)
-                    rejects = rejected_lines(connection) if file.format == "csv" else []
-                except QualityError as error:
-                    (errors if severity["missing_column"] == "error" else warnings_).append(
-                        str(error)
-                    )
-                    continue
-                except duckdb.Error as error:
-                    first = str(error).strip().splitlines()[0]
-                    message = (
-                        f"Landing file {file.path} cannot be read: {first} Check it is UTF-8 CSV "
-                        "with a header row (RFC 4180: quote fields holding commas, quotes or line "
-                        "breaks; gzip-compressed is fine) or Parquet, and re-export the file."
-                    )
-                    (errors if severity["unreadable_file"] == "error" else warnings_).append(
-                        message
-                    )
-                    continue
-                path = file.path
-                for line, kind, text in rejects:
-                    if kind == "INVALID ENCODING":
-                        undecodable[path].append(line)
-                    else:
-                        message = (
-                            f"Landing file {path} cannot be read at line {line}: {text} ({kind}). Fix "
-                            "that line (RFC 4180: quote fields holding commas, quotes or line breaks; "
-                            "double the quotes inside) and re-export the file."
-                        )
-                        (errors if severity["unreadable_file"] == "error" else warnings_).append(
-                            message
-                        )
-        pending.check(checkpoint, tallies)
+    workers = max(1, int(config.get("workers", 1)))
+    context = gx_context(project_dir)  # creates the GX folder if it does not exist yet
+    main_gx = Path(context.root_directory)
+    jobs = {
+        entity: None if only is None else list(only.get(entity, [])) for entity in LANDING_CONTRACT
+    }
+    found: dict[str, EntityCheck] = {}
+
+    def done(result: EntityCheck) -> None:
+        found[result.entity] = result
         if progress is not None:
-            progress(
-                f"{entity}: {rows:,} rows in {len(files)} file(s) checked "
-                f"({time.monotonic() - started:.1f} s)"
-                + (f"; {earlier} file(s) checked by earlier builds" if earlier else "")
+            progress(result.progress)
+
+    if workers == 1:
+        for entity, names in jobs.items():
+            done(check_entity(entity, raw_dir, project_dir, config, names))
+    else:
+        scratch = Path(tempfile.mkdtemp(prefix="nps-landing-checks-"))
+        try:
+            # fork: the workers inherit GX, imported above, instead of importing it again (seconds)
+            pool = ProcessPoolExecutor(
+                max_workers=min(workers, len(jobs)), mp_context=multiprocessing.get_context("fork")
             )
-        bad_utf8 = sum(len(lines) for lines in undecodable.values())
-        if bad_utf8:
-            tallies["invalid_utf8"] = Tally(
-                "rows that are not valid UTF-8",
-                bad_utf8,
-                [
-                    f"{path.name} line {line}"
-                    for path, lines in undecodable.items()
-                    for line in lines
-                ],
-                set(undecodable),
-            )
-        total = rows + bad_utf8
-        for key, found in tallies.items():
-            if not found.unexpected:
-                continue
-            is_value = key.split(":")[-1] in VALUE_COLUMNS.get(entity, set())
-            share = found.unexpected / max(total, 1)
-            where = ", ".join(sorted(p.name for p in found.files))
-            text = (
-                f"{entity}: {found.unexpected:,} of {total:,} rows ({share:.1%}) fail "
-                f"'{found.description}' (files: {where}{shown_examples(found.examples)})"
-            )
-            if share > 1 - mostly:
-                level = severity["bad_rows_over_threshold"]
-                text += (
-                    f", above landing.max_bad_share {1 - mostly:.0%} in {CONFIG_FILE}. Fix the "
-                    "export, or raise the threshold if these rows should just be quarantined."
-                )
-            else:
-                level = severity["bad_rows_under_threshold"]
-                text += (
-                    "; dbt stages these rows with that value null (audit.value_problems)."
-                    if is_value
-                    else "; dbt quarantines them (audit.quarantine_rows)."
-                )
-            (errors if level == "error" else warnings_).append(text)
-    docs = docs_url(context)
+            with pool:
+                futures = {}
+                for entity in sorted(jobs, key=lambda e: -bytes_to_check(raw_dir, e, jobs[e])):
+                    root = scratch / entity
+                    (root / "gx").mkdir(parents=True)
+                    shutil.copyfile(
+                        main_gx / "great_expectations.yml", root / "gx" / "great_expectations.yml"
+                    )
+                    future = pool.submit(
+                        check_entity, entity, raw_dir, project_dir, config, jobs[entity], root
+                    )
+                    futures[future] = entity
+                for future in as_completed(futures):
+                    result = future.result()
+                    adopt_results(
+                        scratch / result.entity / "gx", main_gx, f"landing_{result.entity}"
+                    )
+                    done(result)
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+    warnings_ = [line for entity in jobs for line in found[entity].warnings]
+    errors = [line for entity in jobs for line in found[entity].errors]
+    docs = docs_url(gx_context(project_dir))
     if errors:
         raise QualityError(
             "Landing checks (Great Expectations) failed:\n  - "
@@ -450,6 +379,164 @@ def check_landing(
             + f"\nGX Data Docs: {docs}"
         )
     return [*warnings_, f"GX Data Docs: {docs}"]
+
+
+def bytes_to_check(raw_dir: Path, entity: str, names: list[str] | None) -> int:
+    """The size of the files of an entity a check reads (to start the largest first)."""
+    return sum(
+        entry.path.stat().st_size
+        for entry in landing_files(raw_dir / entity)
+        if entry.unread_reason is None and (names is None or entry.name in names)
+    )
+
+
+def adopt_results(worker_gx: Path, main_gx: Path, name: str) -> None:
+    """Moves a suite's definitions and stored results from a worker's GX folder into the
+    build's, replacing the previous build's (the Data Docs are built from them once, after)."""
+    for store in ("expectations", "checkpoints", "validation_definitions"):
+        made = worker_gx / store / f"{name}.json"
+        if made.is_file():
+            (main_gx / store).mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(made, main_gx / store / f"{name}.json")
+    uncommitted = main_gx / "uncommitted"
+    for folder in (uncommitted / "validations" / name,
+                   uncommitted / "data_docs" / "local_site" / "validations" / name):  # fmt: skip
+        shutil.rmtree(folder, ignore_errors=True)
+    results = worker_gx / "uncommitted" / "validations" / name
+    if results.is_dir():
+        shutil.copytree(results, uncommitted / "validations" / name)
+
+
+@dataclass
+class EntityCheck:
+    """What the landing check of one entity found."""
+
+    entity: str
+    warnings: list[str]
+    errors: list[str]
+    progress: str
+
+
+def check_entity(
+    entity: str,
+    raw_dir: Path,
+    project_dir: Path,
+    config: dict,
+    only_names: list[str] | None,
+    gx_root: Path | None = None,
+) -> EntityCheck:
+    """Validates one entity's landing files (`only_names`: just those) with one GX checkpoint
+    whose results are stored under `gx_root` (default: the build's GX root)."""
+    severity = config["severity"]
+    mostly = 1 - float(config["max_bad_share"])
+    context = gx_context(project_dir, gx_root)
+    warnings_: list[str] = []
+    errors: list[str] = []
+    # COMPLETE: the failing rows' positions, to name the files they are in (the batches hold
+    # rows of many files: one checkpoint run per file costs a fraction of a second each,
+    # which a folder of 1,100 daily files cannot afford).
+    checkpoint = checkpoint_for(
+        context, f"landing_{entity}", landing_expectations(entity, mostly), "COMPLETE"
+    )
+    tallies: dict[str, Tally] = {}
+    rows, undecodable = 0, defaultdict(list)
+    started = time.monotonic()
+    listing = landing_files(raw_dir / entity)
+    files = [entry for entry in listing if entry.unread_reason is None]
+    earlier = 0
+    if only_names is not None:
+        earlier = len(files)
+        files = [entry for entry in files if entry.name in set(only_names)]
+        earlier -= len(files)
+    for entry in listing:
+        if entry.unread_reason is not None:
+            warnings_.append(f"{entity}: not read: {entry.name} ({entry.unread_reason})")
+    batch_rows = int(config["batch_rows"])
+    pending = Pending()
+    # One DuckDB connection for the entity's files: opening one per file (a database, its
+    # threads and buffers) cost about 0.05 s a file, minutes on a folder of daily files.
+    with duckdb.connect() as connection:
+        connection.execute("set enable_progress_bar = false")
+        for file in files:
+            if file.path.stat().st_size == 0:
+                warnings_.append(
+                    f"{entity}: skipping empty file {file.name} (0 bytes, no header, no rows)"
+                )
+                continue
+            # the rejects tables gather every scan's lines: start each file with none
+            connection.execute("drop table if exists nps_rejects; drop table if exists nps_scans")
+            try:
+                for frame in read_batches(connection, file, entity, batch_rows):
+                    rows += len(frame)
+                    pending.add(frame, file.path)
+                    if pending.rows >= batch_rows:
+                        pending.check(checkpoint, tallies)
+                rejects = rejected_lines(connection) if file.format == "csv" else []
+            except QualityError as error:
+                (errors if severity["missing_column"] == "error" else warnings_).append(str(error))
+                continue
+            except duckdb.Error as error:
+                first = str(error).strip().splitlines()[0]
+                message = (
+                    f"Landing file {file.path} cannot be read: {first} Check it is UTF-8 CSV "
+                    "with a header row (RFC 4180: quote fields holding commas, quotes or line "
+                    "breaks; gzip-compressed is fine) or Parquet, and re-export the file."
+                )
+                (errors if severity["unreadable_file"] == "error" else warnings_).append(message)
+                continue
+            path = file.path
+            for line, kind, text in rejects:
+                if kind == "INVALID ENCODING":
+                    undecodable[path].append(line)
+                else:
+                    message = (
+                        f"Landing file {path} cannot be read at line {line}: {text} ({kind}). Fix "
+                        "that line (RFC 4180: quote fields holding commas, quotes or line breaks; "
+                        "double the quotes inside) and re-export the file."
+                    )
+                    (errors if severity["unreadable_file"] == "error" else warnings_).append(
+                        message
+                    )
+    pending.check(checkpoint, tallies)
+    summary = (
+        f"{entity}: {rows:,} rows in {len(files)} file(s) checked "
+        f"({time.monotonic() - started:.1f} s)"
+        + (f"; {earlier} file(s) checked by earlier builds" if earlier else "")
+    )
+    bad_utf8 = sum(len(lines) for lines in undecodable.values())
+    if bad_utf8:
+        tallies["invalid_utf8"] = Tally(
+            "rows that are not valid UTF-8",
+            bad_utf8,
+            [f"{path.name} line {line}" for path, lines in undecodable.items() for line in lines],
+            set(undecodable),
+        )
+    total = rows + bad_utf8
+    for key, found in tallies.items():
+        if not found.unexpected:
+            continue
+        is_value = key.split(":")[-1] in VALUE_COLUMNS.get(entity, set())
+        share = found.unexpected / max(total, 1)
+        where = ", ".join(sorted(p.name for p in found.files))
+        text = (
+            f"{entity}: {found.unexpected:,} of {total:,} rows ({share:.1%}) fail "
+            f"'{found.description}' (files: {where}{shown_examples(found.examples)})"
+        )
+        if share > 1 - mostly:
+            level = severity["bad_rows_over_threshold"]
+            text += (
+                f", above landing.max_bad_share {1 - mostly:.0%} in {CONFIG_FILE}. Fix the "
+                "export, or raise the threshold if these rows should just be quarantined."
+            )
+        else:
+            level = severity["bad_rows_under_threshold"]
+            text += (
+                "; dbt stages these rows with that value null (audit.value_problems)."
+                if is_value
+                else "; dbt quarantines them (audit.quarantine_rows)."
+            )
+        (errors if level == "error" else warnings_).append(text)
+    return EntityCheck(entity, warnings_, errors, summary)
 
 
 class Pending:
@@ -510,13 +597,14 @@ def tally(result, tallies: dict[str, Tally], pending: Pending) -> None:
 
 
 def shown_examples(values) -> str:
-    """'; e.g. 'x', 'y'' for up to three failing values, or '' when all are missing (a value
-    that is absent says nothing more than the expectation's name)."""
-    present = []
+    """'; e.g. 'x', 'y'' for up to three distinct failing values, or '' when all are missing (a
+    value that is absent says nothing more than the expectation's name)."""
+    present: list[str] = []
     for value in values or []:
         if value is None or (isinstance(value, float) and math.isnan(value)):
             continue
-        present.append(repr(value))
+        if repr(value) not in present:
+            present.append(repr(value))
     return f"; e.g. {', '.join(present[:3])}" if present else ""
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -19,6 +20,7 @@ from test_oracle import BASE
 
 from nps_warehouse import quality
 from nps_warehouse.contract import LANDING_CONTRACT
+from nps_warehouse.generate import generate
 
 
 @pytest.mark.build
@@ -346,5 +348,33 @@ def test_examples_of_failing_values_leave_out_missing_ones():
     # a missing value is what the not-null expectation already says: no "e.g. [nan, nan, nan]"
     assert quality.shown_examples([float("nan"), None, float("nan")]) == ""
     assert quality.shown_examples([]) == ""
-    shown = quality.shown_examples(["2026-13-01", float("nan"), 11, "x", "y"])
+    shown = quality.shown_examples(["2026-13-01", float("nan"), "2026-13-01", 11, "x", "y"])
     assert shown == "; e.g. '2026-13-01', 11, 'x'"
+
+
+def test_entities_checked_side_by_side_report_what_one_process_reports(tmp_path, config):
+    """landing.workers: 2 checks entities in two processes; the warnings (in the contract's
+    order), the stored results and the Data Docs pages are those of one process."""
+    raw = tmp_path / "raw"
+    generate(raw, seed=5, scale=0.1, fmt="mixed", bad_share=0.05)
+    found = {}
+    for workers in (1, 2):
+        config(batch_rows=2000, max_bad_share=1.0, workers=workers)
+        progress = []
+        warnings = quality.check_landing(raw, PROJECT_DIR, progress=progress.append)
+        stored = {
+            entity: stored_results(tmp_path, f"landing_{entity}") for entity in LANDING_CONTRACT
+        }
+        found[workers] = (
+            warnings,
+            sorted(re.sub(r"\(\d+\.\d s\)", "", line) for line in progress),
+            stored,
+        )
+    assert found[1] == found[2]
+    warnings, progress, stored = found[2]
+    assert len(progress) == len(LANDING_CONTRACT)
+    assert stored["survey_invitations"][0] > 1 and all(a == b for a, b in stored.values())
+    entities = [line.split(":")[0] for line in warnings[:-1]]
+    assert "survey_responses" in entities and entities == sorted(
+        entities, key=list(LANDING_CONTRACT).index
+    )
