@@ -108,14 +108,36 @@
 
 
 {% macro duckdb__landing_sample_data_set() %}
-    {#- Every file under the folder (recursively, and in each entity folder, which dbt reads even
-        through a symlink) must be listed with the same size and sha256; a marker without a
-        listing (written by an older nps-generate) proves nothing. -#}
+    {#- nps-build's proof when it made one for this folder (landing_folder.inspect hashes the
+        files in Python, streaming, the same rule as below: NPS_PROVEN_SAMPLE_DATA_SET for the
+        folder NPS_PROVEN_SAMPLE_FOLDER). Else (dbt run by hand) the proof is made here: every file
+        under the folder (recursively, and in each entity folder, which dbt reads even through a
+        symlink) must be listed in the marker with the same size, then the same sha256, hashed one
+        file per query so memory holds one file at most (a file over 1 GiB is not hashed here: the
+        log says to run nps-build or set the salt); a marker without a listing (written by an
+        older nps-generate) proves nothing. -#}
+    {%- set proven = env_var('NPS_PROVEN_SAMPLE_DATA_SET', '') -%}
+    {%- if proven != '' and env_var('NPS_PROVEN_SAMPLE_FOLDER', '') == landing_folder_of_build() -%}
+        {{ return(proven) }}
+    {%- endif -%}
     {%- set folder = landing_dir() | replace("'", "''") -%}
     {%- set marker = folder ~ '/_SAMPLE_DATA' -%}
     {%- if run_query("select count(*) from glob('" ~ marker ~ "')").rows[0][0] == 0 -%}
         {{ return(none) }}
     {%- endif -%}
+    {%- set described = run_query(
+        "with marker as (select content from read_text('" ~ marker ~ "')),"
+        ~ " listing as (select try_cast(substr(content, strpos(content, chr(10) || '{') + 1) as json) as listing from marker)"
+        ~ " select listing ->> '$.data_set', json_type(listing -> '$.files') from listing").rows[0] -%}
+    {%- set data_set, files_type = described -%}
+    {%- if files_type != 'ARRAY' or data_set is none -%}{{ return(none) }}{%- endif -%}
+    {%- set listed = {} -%}
+    {%- for row in run_query(
+        "with marker as (select content from read_text('" ~ marker ~ "')),"
+        ~ " listing as (select try_cast(substr(content, strpos(content, chr(10) || '{') + 1) as json) as listing from marker)"
+        ~ " select unnest(from_json(listing -> '$.files', '[{\"path\": \"VARCHAR\", \"size\": \"BIGINT\", \"sha256\": \"VARCHAR\"}]'), recursive := true) from listing").rows -%}
+    {%- do listed.update({folder ~ '/' ~ row[0]: (row[1], row[2])}) -%}
+    {%- endfor -%}
     {%- set patterns = ["'" ~ folder ~ "/**'"] -%}
     {%- for entity in landing_contract() -%}
     {%- do patterns.append("'" ~ folder ~ "/" ~ entity ~ "/*'") -%}
@@ -124,18 +146,25 @@
     {%- for row in run_query("select distinct file from glob([" ~ patterns | join(', ') ~ "]) order by file").rows -%}
     {%- if row[0] != marker -%}{%- do files.append("'" ~ row[0] | replace("'", "''") ~ "'") -%}{%- endif -%}
     {%- endfor -%}
-    {%- set checked = run_query(
-        "with marker as (select content from read_text('" ~ marker ~ "')),"
-        ~ " listing as (select try_cast(substr(content, strpos(content, chr(10) || '{') + 1) as json) as listing from marker),"
-        ~ " listed as (select unnest(from_json(listing -> '$.files', '[{\"path\": \"VARCHAR\", \"size\": \"BIGINT\", \"sha256\": \"VARCHAR\"}]'), recursive := true) from listing),"
-        ~ (" present as (select filename, size, content from read_blob([" ~ files | join(', ') ~ "]))," if files else " present as (select '' as filename, 0 as size, ''::blob as content where false),")
-        ~ " unproven as (select count(*) as n from present left join listed"
-        ~ " on present.filename = '" ~ folder ~ "/' || listed.path and present.size = listed.size"
-        ~ " and sha256(present.content) = listed.sha256 where listed.path is null)"
-        ~ " select listing ->> '$.data_set', json_type(listing -> '$.files'), unproven.n from listing, unproven"
-    ) -%}
-    {%- set data_set, files_type, unproven = checked.rows[0] -%}
-    {{ return(data_set if files_type == 'ARRAY' and unproven == 0 and data_set is not none else none) }}
+    {%- if files | length == 0 -%}{{ return(data_set) }}{%- endif -%}
+    {#- sizes first: read_blob reads no content when only the size is asked for -#}
+    {%- set present = run_query("select filename, size from read_blob([" ~ files | join(', ') ~ "]) order by filename").rows -%}
+    {%- for name, size in present -%}
+    {%- if name not in listed or listed[name][0] != size -%}{{ return(none) }}{%- endif -%}
+    {%- endfor -%}
+    {%- for name, size in present -%}
+    {%- if size > 1073741824 -%}
+        {{- log("nps_warehouse: " ~ name ~ " is too large (over 1 GiB) for dbt to prove it is sample data, which reads"
+            ~ " a file whole: run nps-build, which proves it reading in blocks, or set NPS_PII_SALT to build"
+            ~ " the folder as real data", info=true) -}}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- endfor -%}
+    {%- for name, size in present -%}
+    {%- set hashed = run_query("select sha256(content) from read_blob('" ~ name | replace("'", "''") ~ "')").rows[0][0] -%}
+    {%- if hashed != listed[name][1] -%}{{ return(none) }}{%- endif -%}
+    {%- endfor -%}
+    {{ return(data_set) }}
 {% endmacro %}
 
 

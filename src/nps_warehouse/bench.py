@@ -436,9 +436,27 @@ def dbt_command(args: list[str], project_dir: Path) -> list[str]:
     ]
 
 
-def step_env(raw_dir: Path, duckdb_path: Path, work: Path, name: str) -> dict[str, str]:
+def sample_proof(raw_dir: Path) -> dict[str, str]:
+    """nps-build's proof that the folder holds only sample data, for the dbt steps too: dbt run
+    alone would prove it itself, reading each file whole (macros/data_set.sql)."""
+    from nps_warehouse import landing_folder
+    from nps_warehouse import warehouse as duckdb_warehouse
+
+    state = landing_folder.inspect(raw_dir)
+    if state.kind != "sample" or state.data_set is None:
+        return {}
+    return {
+        settings.PROVEN_SAMPLE_DATA_SET_ENV: state.data_set,
+        settings.PROVEN_SAMPLE_FOLDER_ENV: duckdb_warehouse.absolute_folder(raw_dir.resolve()),
+    }
+
+
+def step_env(
+    raw_dir: Path, duckdb_path: Path, work: Path, name: str, proof: dict[str, str] | None = None
+) -> dict[str, str]:
     """Each step its own warehouse file, dbt target folder (its own partial parse) and logs."""
     return {
+        **(proof or {}),
         settings.RAW_DIR_ENV: str(raw_dir.resolve()),
         settings.DUCKDB_PATH_ENV: str(duckdb_path),
         settings.PUBLISH_PATH_ENV: str(work / f"{name}_published.duckdb"),
@@ -533,12 +551,13 @@ def bench_size(result: SizeResult, args: argparse.Namespace, project_dir: Path) 
         name: work / f"bench_{name.replace(' ', '_').replace('-', '_')}.duckdb" for name in STEPS
     }
     print(f"\n== {label}: scale {scale:g}, {result.landing_rows:,} landing rows", flush=True)
+    proof = sample_proof(raw_dir)
     print("Untimed warm-up: dbt parse for each dbt step", flush=True)
     for name in ("nps-build full", "dbt build", "dbt floor tables"):
         key = name.replace(" ", "_").replace("-", "_")
         run_child(
             dbt_command(["--quiet", "parse"], project_dir),
-            step_env(raw_dir, paths[name], work, key),
+            step_env(raw_dir, paths[name], work, key, proof),
             project_dir,
         )
     steps = selected_steps(args)
@@ -552,7 +571,7 @@ def bench_size(result: SizeResult, args: argparse.Namespace, project_dir: Path) 
             key = name.replace(" ", "_").replace("-", "_")
             path = paths[name]
             remove_duckdb(path)
-            env = step_env(raw_dir, path, work, key)
+            env = step_env(raw_dir, path, work, key, proof)
             if name == "nps-build full":
                 command = [bin_command("nps-build"), "--full-refresh"]
             elif name == "dbt build":

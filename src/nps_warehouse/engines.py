@@ -312,14 +312,15 @@ def check_data_set(warehouse, raw_dir) -> None:
 
 
 def dbt_environment(warehouse, raw_dir, state) -> dict[str, str]:
-    """What dbt needs beside NPS_RAW_DIR on the engine: on Spark, the Spark folder (absolute) and
-    nps-build's proof that the folder holds only sample data (Spark cannot read the _SAMPLE_DATA
-    marker, whose name it hides; macros/data_set.sql)."""
-    if not isinstance(warehouse, SparkWarehouse):
-        return {}
+    """What dbt needs beside NPS_RAW_DIR on the engine: nps-build's proof that the folder holds
+    only sample data, made once here in Python (macros/data_set.sql: Spark cannot read the
+    _SAMPLE_DATA marker, whose name it hides; DuckDB would hash every file again, twice a build,
+    in its own memory); on Spark also the Spark folder (absolute)."""
     from nps_warehouse import warehouse as duckdb_warehouse
 
-    environment = {SPARK_DIR_VARIABLE: str(warehouse.folder)}
+    environment = {}
+    if isinstance(warehouse, SparkWarehouse):
+        environment[SPARK_DIR_VARIABLE] = str(warehouse.folder)
     if state.kind == "sample" and state.data_set is not None:
         environment[settings.PROVEN_SAMPLE_DATA_SET_ENV] = state.data_set
         environment[settings.PROVEN_SAMPLE_FOLDER_ENV] = duckdb_warehouse.absolute_folder(raw_dir)

@@ -14,6 +14,7 @@ import pytest
 from conftest import PROJECT_DIR, run_build
 
 from nps_warehouse.contract import SAMPLE_MARKER
+from nps_warehouse.generate import generate
 
 EMAIL_PATTERN = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
 
@@ -141,3 +142,39 @@ def test_dbt_alone_without_a_salt_stops_too(tmp_path):
     )  # fmt: skip
     assert completed.returncode != 0
     assert "NPS_PII_SALT is not set" in completed.stdout
+
+
+def test_dbt_alone_proves_sample_data_file_by_file(tmp_path):
+    """Without the proof the command line passes to dbt, the macro proves a sample folder itself (sizes, then each
+    file's sha256, one file per query): the untouched sample needs no salt; a file grown by a
+    byte, or changed at the same size, makes it real data that does."""
+    raw = tmp_path / "raw"
+    generate(raw, seed=3, scale=0.05, fmt="csv")
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("NPS_PII_SALT", "NPS_PROVEN_SAMPLE_DATA_SET", "NPS_PROVEN_SAMPLE_FOLDER")
+    } | {
+        "NPS_RAW_DIR": str(raw),
+        "NPS_DUCKDB_PATH": str(tmp_path / "nps.duckdb"),
+        "DBT_TARGET_PATH": str(tmp_path / "target"),
+        "DBT_LOG_PATH": str(tmp_path / "logs"),
+    }
+
+    def compile_contacts() -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [str(Path(sys.executable).with_name("dbt")), "compile", "--select",
+             "base_crm__contacts_validated", "--profiles-dir", "profiles"],
+            cwd=PROJECT_DIR, env=env, capture_output=True, text=True, check=False,
+        )  # fmt: skip
+
+    proven = compile_contacts()
+    assert proven.returncode == 0, proven.stdout[-3000:]
+    tickets = next((raw / "support_tickets").glob("*.csv"))
+    original = tickets.read_bytes()
+    same_size = original[:-2] + (b"X\n" if original[-2:] != b"X\n" else b"Y\n")
+    for changed in (original + b"\n", same_size):
+        tickets.write_bytes(changed)
+        refused = compile_contacts()
+        assert refused.returncode != 0
+        assert "NPS_PII_SALT is not set" in refused.stdout, refused.stdout[-3000:]
