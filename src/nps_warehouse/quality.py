@@ -19,6 +19,7 @@ import multiprocessing
 import os
 import shutil
 import tempfile
+import threading
 import time
 import warnings
 from collections import defaultdict
@@ -345,9 +346,12 @@ def check_landing(
     else:
         scratch = Path(tempfile.mkdtemp(prefix="nps-landing-checks-"))
         try:
-            # fork: the workers inherit GX, imported above, instead of importing it again (seconds)
+            # fork: the workers inherit GX, imported above, instead of importing it again
+            # (seconds); only from a process with no other thread, which a fork would not copy
+            # (a lock one held would stay held in the child): else spawn
+            method = "fork" if threading.active_count() == 1 else "spawn"
             pool = ProcessPoolExecutor(
-                max_workers=min(workers, len(jobs)), mp_context=multiprocessing.get_context("fork")
+                max_workers=min(workers, len(jobs)), mp_context=multiprocessing.get_context(method)
             )
             with pool:
                 futures = {}
