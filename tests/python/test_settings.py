@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 import pytest
+import yaml
 from conftest import PROJECT_DIR
 
 from nps_warehouse import bench, pg_load, quality, settings
@@ -83,6 +84,11 @@ def test_profile_defaults_are_the_settings():
     assert defaults[settings.DUCKDB_THREADS_ENV] == settings.DEFAULT_DUCKDB_THREADS
     assert defaults[settings.DUCKDB_MEMORY_LIMIT_ENV] == settings.DEFAULT_DUCKDB_MEMORY_LIMIT
     assert defaults[settings.DUCKDB_TEMP_DIR_ENV] == settings.DEFAULT_DUCKDB_TEMP_DIR
+    # Set once when the file opens: dbt-duckdb SETs `settings` on every new cursor, and DuckDB
+    # refuses SET temp_directory once it has spilled (a build at 10 M responses stopped on it).
+    duckdb_output = yaml.safe_load(profile)["nps_warehouse"]["outputs"]["duckdb"]
+    assert {"threads", "memory_limit", "temp_directory"} <= set(duckdb_output["config_options"])
+    assert not {"threads", "memory_limit", "temp_directory"} & set(duckdb_output["settings"])
     spark_dirs = re.findall(r"env_var\('NPS_SPARK_DIR', '([^']*)'\)", profile)
     assert spark_dirs and set(spark_dirs) == {settings.DEFAULT_SPARK_DIR}
 
