@@ -3,7 +3,7 @@
 Most of the suite's time goes to end-to-end builds whose dbt and Python work keeps one core busy
 at a time, so on a 2-core machine two processes side by side finish in a little over half the
 time. The split is by file, fixed here: OWN_BUILDS, the files whose tests build their own
-warehouses (PostgreSQL, Spark, incremental batches, publication, landing errors, sqlfluff...), run in
+warehouses (PostgreSQL, Spark, incremental batches, publication, sqlfluff...), run in
 one process; every other file in the other, where the session's shared sample build is made once.
 Every test file runs exactly once (the second process ignores the first one's files), each
 process in its own temporary folder; `make test` fails if either process fails or collects no
@@ -31,16 +31,14 @@ from pathlib import Path
 
 TESTS = Path(__file__).resolve().parent / "python"
 PROJECT_DIR = TESTS.parent.parent
-# The files whose tests make their own warehouses and never use the shared sample build (a file
-# listed here that used it would build it a second time, in this process).
+# The files whose tests make their own warehouses and never use the shared session fixtures (the
+# sample build, the header-only build, the dbt project fixture): a file listed here that used one
+# would make it a second time, in this process. Balanced by the durations each process prints.
 OWN_BUILDS = (
     "test_engines.py",
     "test_lint.py",
     "test_incremental.py",
     "test_publish.py",
-    "test_landing_errors.py",
-    "test_dbt_unit_tests.py",
-    "test_settings.py",
     "test_generator.py",
     "test_generator_checksum.py",
     "test_generator_daily.py",

@@ -12,7 +12,7 @@ from conftest import PROJECT_DIR
 SPEC = importlib.util.spec_from_file_location("run_all", PROJECT_DIR / "tests" / "run_all.py")
 run_all = importlib.util.module_from_spec(SPEC)
 SPEC.loader.exec_module(run_all)
-SHARED_FIXTURES = re.compile(r"\b(sample_build|sample_landing)\b")
+SHARED_FIXTURES = re.compile(r"\b(sample_build|sample_landing|header_only_build|project_dbt)\b")
 
 
 def test_every_test_file_runs_in_exactly_one_process():
@@ -30,4 +30,4 @@ def test_every_test_file_runs_in_exactly_one_process():
 def test_the_own_builds_process_never_makes_the_shared_sample_build():
     for name in run_all.OWN_BUILDS:
         source = (run_all.TESTS / name).read_text(encoding="utf-8")
-        assert not SHARED_FIXTURES.search(source), f"{name} uses the shared sample build"
+        assert not SHARED_FIXTURES.search(source), f"{name} uses a shared session fixture"
