@@ -375,7 +375,11 @@ def check_landing(
             shutil.rmtree(scratch, ignore_errors=True)
     warnings_ = [line for entity in jobs for line in found[entity].warnings]
     errors = [line for entity in jobs for line in found[entity].errors]
-    docs = docs_url(gx_context(project_dir))
+    # a fresh context sees every suite's stored results; the configuration it puts back is the
+    # one found before any entity's check added its data source (checks in this process do)
+    docs_context = gx_context(project_dir)
+    docs_context.committed_config = context.committed_config
+    docs = docs_url(docs_context)
     if errors:
         raise QualityError(
             "Landing checks (Great Expectations) failed:\n  - "

@@ -357,6 +357,9 @@ def test_entities_checked_side_by_side_report_what_one_process_reports(tmp_path,
     order), the stored results and the Data Docs pages are those of one process."""
     raw = tmp_path / "raw"
     generate(raw, seed=5, scale=0.1, fmt="mixed", bad_share=0.05)
+    committed = (PROJECT_DIR / "gx" / "great_expectations.yml").read_text()
+    (tmp_path / "gx").mkdir()
+    (tmp_path / "gx" / "great_expectations.yml").write_text(committed)
     found = {}
     for workers in (1, 2):
         config(batch_rows=2000, max_bad_share=1.0, workers=workers)
@@ -371,6 +374,8 @@ def test_entities_checked_side_by_side_report_what_one_process_reports(tmp_path,
             stored,
         )
     assert found[1] == found[2]
+    # GX adds each run's data sources to its configuration: both ways put it back as it was
+    assert (tmp_path / "gx" / "great_expectations.yml").read_text() == committed
     warnings, progress, stored = found[2]
     assert len(progress) == len(LANDING_CONTRACT)
     assert stored["survey_invitations"][0] > 1 and all(a == b for a, b in stored.values())
