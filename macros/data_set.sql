@@ -136,7 +136,7 @@
         "with marker as (select content from read_text('" ~ marker ~ "')),"
         ~ " listing as (select try_cast(substr(content, strpos(content, chr(10) || '{') + 1) as json) as listing from marker)"
         ~ " select unnest(from_json(listing -> '$.files', '[{\"path\": \"VARCHAR\", \"size\": \"BIGINT\", \"sha256\": \"VARCHAR\"}]'), recursive := true) from listing").rows -%}
-    {%- do listed.update({folder ~ '/' ~ row[0]: (row[1], row[2])}) -%}
+    {%- do listed.update({landing_dir() ~ '/' ~ row[0]: (row[1], row[2])}) -%}
     {%- endfor -%}
     {%- set patterns = ["'" ~ folder ~ "/**'"] -%}
     {%- for entity in landing_contract() -%}
