@@ -128,15 +128,12 @@
     {%- set described = run_query(
         "with marker as (select content from read_text('" ~ marker ~ "')),"
         ~ " listing as (select try_cast(substr(content, strpos(content, chr(10) || '{') + 1) as json) as listing from marker)"
-        ~ " select listing ->> '$.data_set', json_type(listing -> '$.files') from listing").rows[0] -%}
-    {%- set data_set, files_type = described -%}
+        ~ " select listing ->> '$.data_set', json_type(listing -> '$.files'), cast(listing -> '$.files' as varchar) from listing").rows[0] -%}
+    {%- set data_set, files_type, files_json = described -%}
     {%- if files_type != 'ARRAY' or data_set is none -%}{{ return(none) }}{%- endif -%}
     {%- set listed = {} -%}
-    {%- for row in run_query(
-        "with marker as (select content from read_text('" ~ marker ~ "')),"
-        ~ " listing as (select try_cast(substr(content, strpos(content, chr(10) || '{') + 1) as json) as listing from marker)"
-        ~ " select unnest(from_json(listing -> '$.files', '[{\"path\": \"VARCHAR\", \"size\": \"BIGINT\", \"sha256\": \"VARCHAR\"}]'), recursive := true) from listing").rows -%}
-    {%- do listed.update({landing_dir() ~ '/' ~ row[0]: (row[1], row[2])}) -%}
+    {%- for item in fromjson(files_json) -%}
+    {%- do listed.update({landing_dir() ~ '/' ~ item['path']: (item['size'], item['sha256'])}) -%}
     {%- endfor -%}
     {%- set patterns = ["'" ~ folder ~ "/**'"] -%}
     {%- for entity in landing_contract() -%}
