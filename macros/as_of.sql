@@ -41,3 +41,13 @@
         and (found.group(10) or '0') | int <= 23 and (found.group(11) or '0') | int <= 59
     ) }}
 {% endmacro %}
+
+
+{% macro not_after_as_of(column, as_of='build_as_of.as_of_at') -%}
+    {#- Filter: `column` is not after the build's as_of; a null time never passes, exactly as with a
+        plain `column <= as_of`. Written through coalesce on purpose: DuckDB's planner takes a plain
+        comparison with the one-row as_of relation for a join that keeps a few dozen rows out of
+        millions, builds its hash tables on the big side and, at ~10M responses, ran out of memory
+        (docs/performance.md). The result is the same on every engine. -#}
+    coalesce({{ column }} <= {{ as_of }}, false)
+{%- endmacro %}

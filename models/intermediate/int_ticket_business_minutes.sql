@@ -55,7 +55,7 @@ tickets_in_scope as (
     left join account_versions
         on tickets.account_id = account_versions.account_id
             and {{ in_effect_at('account_versions', 'tickets.created_at') }}
-    where tickets.created_at <= build_as_of.as_of_at
+    where {{ not_after_as_of('tickets.created_at') }}
 ),
 
 local_days as (

@@ -71,7 +71,7 @@ responses_joined as (
     left join account_versions
         on contacts.account_id = account_versions.account_id
             and {{ in_effect_at('account_versions', 'responses.responded_at') }}
-    where responses.responded_at <= build_as_of.as_of_at
+    where {{ not_after_as_of('responses.responded_at') }}
 )
 
 select * from responses_joined

@@ -47,7 +47,7 @@ tickets_in_scope as (
         build_as_of.as_of_at
     from tickets
     cross join build_as_of
-    where tickets.created_at <= build_as_of.as_of_at
+    where {{ not_after_as_of('tickets.created_at') }}
 ),
 
 tickets_measured as (

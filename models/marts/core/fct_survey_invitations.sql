@@ -38,7 +38,7 @@ responses_by_invitation as (
         min(responses.responded_at) as first_responded_at
     from responses
     cross join build_as_of
-    where responses.responded_at <= build_as_of.as_of_at
+    where {{ not_after_as_of('responses.responded_at') }}
     group by responses.invitation_id
 ),
 
@@ -69,7 +69,7 @@ invitations_joined as (
             and {{ in_effect_at('account_versions', 'invitations.sent_at') }}
     left join responses_by_invitation on invitations.invitation_id = responses_by_invitation.invitation_id
     left join tickets on invitations.trigger_ticket_id = tickets.ticket_id
-    where invitations.sent_at <= build_as_of.as_of_at
+    where {{ not_after_as_of('invitations.sent_at') }}
 )
 
 select * from invitations_joined

@@ -39,7 +39,7 @@ followups_in_scope as (
         count(*) over (partition by followups.response_id) as followups
     from followups
     cross join build_as_of
-    where followups.followed_up_at <= build_as_of.as_of_at
+    where {{ not_after_as_of('followups.followed_up_at') }}
 ),
 
 next_responses as (

@@ -40,7 +40,7 @@ followups as (
         ) as followup_rank
     from {{ ref('stg_loop__followups') }} as followups
     cross join {{ ref('int_build_as_of') }} as build_as_of
-    where followups.followed_up_at <= build_as_of.as_of_at
+    where {{ not_after_as_of('followups.followed_up_at') }}
 ),
 
 latest_followups as (

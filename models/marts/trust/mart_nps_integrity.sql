@@ -88,7 +88,7 @@ followed_up as (
     from followups
     cross join build_as_of
     inner join responses on followups.response_id = responses.response_id
-    where responses.nps_category <> 'promoter' and followups.followed_up_at <= build_as_of.as_of_at
+    where responses.nps_category <> 'promoter' and {{ not_after_as_of('followups.followed_up_at') }}
     group by followups.owner, responses.response_id, responses.contact_id
 ),
 
