@@ -14,59 +14,59 @@ responses as (
     select * from {{ ref('fct_nps_responses') }}
 ),
 
-labelled as (
+counted as (
+    {#- Per period and segment: responses and categories per account (the clusters), then their
+        sums. One branch per period and segment, each aggregated on its own: one aggregate over all
+        of them at once holds every (period, segment, account) group together (~40M at ~10M
+        responses) and ran out of memory. -#}
     {%- for period in periods %}
         {%- set period_loop = loop %}
         {%- for segment in ['overall'] + segments %}
             select
-                '{{ period }}' as period_type,
-                cast({{ dbt.date_trunc(period, 'responded_at') }} as date) as period_start,
-                '{{ segment }}' as segment_type,
-                {% if segment == 'overall' %}'all'{% else %}coalesce({{ segment }}, 'unknown'){% endif %} as segment_value,
-                account_id,
-                nps_category
-            from responses
+                period_type,
+                period_start,
+                segment_type,
+                segment_value,
+                cast(sum(responses) as {{ dbt.type_bigint() }}) as responses,
+                cast(sum(promoters) as {{ dbt.type_bigint() }}) as promoters,
+                cast(sum(passives) as {{ dbt.type_bigint() }}) as passives,
+                cast(sum(detractors) as {{ dbt.type_bigint() }}) as detractors,
+                cast(count(*) as {{ dbt.type_bigint() }}) as accounts,
+                cast(sum(promoters - detractors) as {{ dbt.type_bigint() }}) as net_promoters,
+                cast(sum((promoters - detractors) * (promoters - detractors)) as {{ dbt.type_bigint() }})
+                    as net_promoters_squared,
+                cast(sum((promoters - detractors) * responses) as {{ dbt.type_bigint() }})
+                    as net_promoters_by_responses,
+                cast(sum(responses * responses) as {{ dbt.type_bigint() }}) as responses_squared
+            from (
+                select
+                    period_type,
+                    period_start,
+                    segment_type,
+                    segment_value,
+                    account_id,
+                    cast(count(*) as {{ dbt.type_bigint() }}) as responses,
+                    {{ count_where("nps_category = 'promoter'") }} as promoters,
+                    {{ count_where("nps_category = 'passive'") }} as passives,
+                    {{ count_where("nps_category = 'detractor'") }} as detractors
+                from (
+                    select
+                        '{{ period }}' as period_type,
+                        cast({{ dbt.date_trunc(period, 'responded_at') }} as date) as period_start,
+                        '{{ segment }}' as segment_type,
+                        {% if segment == 'overall' %}'all'{% else %}coalesce({{ segment }}, 'unknown'){% endif %} as segment_value,
+                        account_id,
+                        nps_category
+                    from responses
+                ) as labelled
+                group by period_type, period_start, segment_type, segment_value, account_id
+            ) as counted_by_account
+            group by period_type, period_start, segment_type, segment_value
             {%- if not (period_loop.last and loop.last) %}
                 union all
             {%- endif %}
         {%- endfor %}
     {%- endfor %}
-),
-
-counted_by_account as (
-    select
-        period_type,
-        period_start,
-        segment_type,
-        segment_value,
-        account_id,
-        cast(count(*) as {{ dbt.type_bigint() }}) as responses,
-        {{ count_where("nps_category = 'promoter'") }} as promoters,
-        {{ count_where("nps_category = 'passive'") }} as passives,
-        {{ count_where("nps_category = 'detractor'") }} as detractors
-    from labelled
-    group by period_type, period_start, segment_type, segment_value, account_id
-),
-
-counted as (
-    select
-        period_type,
-        period_start,
-        segment_type,
-        segment_value,
-        cast(sum(responses) as {{ dbt.type_bigint() }}) as responses,
-        cast(sum(promoters) as {{ dbt.type_bigint() }}) as promoters,
-        cast(sum(passives) as {{ dbt.type_bigint() }}) as passives,
-        cast(sum(detractors) as {{ dbt.type_bigint() }}) as detractors,
-        cast(count(*) as {{ dbt.type_bigint() }}) as accounts,
-        cast(sum(promoters - detractors) as {{ dbt.type_bigint() }}) as net_promoters,
-        cast(sum((promoters - detractors) * (promoters - detractors)) as {{ dbt.type_bigint() }})
-            as net_promoters_squared,
-        cast(sum((promoters - detractors) * responses) as {{ dbt.type_bigint() }})
-            as net_promoters_by_responses,
-        cast(sum(responses * responses) as {{ dbt.type_bigint() }}) as responses_squared
-    from counted_by_account
-    group by period_type, period_start, segment_type, segment_value
 ),
 
 scored as (

@@ -194,31 +194,36 @@ relationship_campaigns as (
     where survey_type = 'relationship'
 ),
 
-answers_before as (
+contact_answers as (
+    {#- Each answer with the time of the contact's next one (ties in time ordered by response_id). -#}
     select
-        relationship_campaigns.campaign_id,
-        responses.contact_id,
-        responses.account_id,
-        responses.nps_category,
-        row_number() over (
-            partition by relationship_campaigns.campaign_id, responses.contact_id
-            order by responses.responded_at desc, responses.response_id desc
-        ) as recency
-    from relationship_campaigns
-    inner join responses on relationship_campaigns.started_at > responses.responded_at
+        contact_id,
+        account_id,
+        nps_category,
+        responded_at,
+        lead(responded_at) over (partition by contact_id order by responded_at, response_id)
+            as next_responded_at
+    from responses
 ),
 
 last_answers as (
+    {#- The contact's last answer before the campaign started: the one whose next answer, if any,
+        came at or after the start (one row per campaign and contact, without ranking every earlier
+        answer of every campaign: that grew with campaigns x responses and ran out of memory at
+        ~10M responses). Only contacts of accounts not churned by then. -#}
     select
-        answers_before.campaign_id,
-        answers_before.contact_id,
-        answers_before.nps_category
-    from answers_before
-    inner join relationship_campaigns on answers_before.campaign_id = relationship_campaigns.campaign_id
-    inner join accounts on answers_before.account_id = accounts.account_id
-    where
-        answers_before.recency = 1
-        and (accounts.churned_at is null or accounts.churned_at > relationship_campaigns.started_at)
+        relationship_campaigns.campaign_id,
+        contact_answers.contact_id,
+        contact_answers.nps_category
+    from relationship_campaigns
+    inner join contact_answers
+        on relationship_campaigns.started_at > contact_answers.responded_at
+            and (
+                contact_answers.next_responded_at is null
+                or relationship_campaigns.started_at <= contact_answers.next_responded_at
+            )
+    inner join accounts on contact_answers.account_id = accounts.account_id
+    where accounts.churned_at is null or accounts.churned_at > relationship_campaigns.started_at
 ),
 
 recently_invited as (
