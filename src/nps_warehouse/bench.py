@@ -518,6 +518,7 @@ class SizeResult:
     daily_day: str = ""
     daily_files: int = 0
     notes: list[str] = field(default_factory=list)
+    stopped: bool = False  # a step failed or the run was interrupted: its results stay out of the README
 
 
 def selected_steps(args: argparse.Namespace) -> tuple[str, ...]:
@@ -897,8 +898,10 @@ def readme_rows(block: str) -> dict[str, str]:
 
 def update_readme(readme: Path, md_path: Path, results: list[SizeResult], info: dict) -> bool:
     """Puts this run's rows into the README's table between its nps-bench markers; the rows of
-    sizes this run did not measure stay, each with the link to the run that measured it."""
-    if not readme.is_file():
+    sizes this run did not measure, or stopped part-way (their results file says what failed),
+    stay, each with the link to the run that measured it."""
+    finished = [result for result in results if not result.stopped]
+    if not finished or not readme.is_file():
         return False
     text = readme.read_text()
     if README_START not in text or README_END not in text:
@@ -907,7 +910,7 @@ def update_readme(readme: Path, md_path: Path, results: list[SizeResult], info: 
     old_block, after = rest.split(README_END, 1)
     relative = md_path.relative_to(readme.parent).as_posix()
     rows = readme_rows(old_block)
-    for row in summary_rows(results):
+    for row in summary_rows(finished):
         rows[row["size"]] = table_row(row, f"[{info['finished_at'][:10]}]({relative})")
     ordered = sorted(rows, key=lambda size: (SIZE_ORDER.get(size, 3), size))
     block = "\n".join(
@@ -995,6 +998,7 @@ def main(argv: list[str] | None = None) -> int:
             message = str(error) or type(error).__name__
             print(f"nps-bench: {message}", file=sys.stderr)
             if results:
+                results[-1].stopped = True
                 results[-1].notes.append(
                     f"**Stopped part-way** ({message.splitlines()[0]}): only the runs listed "
                     "were measured."

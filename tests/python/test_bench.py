@@ -259,6 +259,12 @@ def test_results_are_written_as_markdown_and_csv_without_absolute_paths(tmp_path
     # A second update keeps the rows it wrote (now with their results column) as they were.
     assert bench.update_readme(readme, md_path, results[:1], info)
     assert readme.read_text() == updated
+    # A size whose run stopped part-way (a step failed) leaves its row as it was.
+    stopped = fake_result("L", 1000.0, 10.0)
+    stopped.stopped = True
+    assert not bench.update_readme(readme, md_path, [stopped], info)
+    assert bench.update_readme(readme, md_path, [results[0], stopped], info)
+    assert readme.read_text() == updated
 
 
 def test_steps_are_chosen_by_short_name():
