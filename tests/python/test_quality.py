@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import duckdb
@@ -383,3 +384,32 @@ def test_entities_checked_side_by_side_report_what_one_process_reports(tmp_path,
     assert "survey_responses" in entities and entities == sorted(
         entities, key=list(LANDING_CONTRACT).index
     )
+
+
+def test_data_docs_render_again_only_the_suites_just_checked(tmp_path, config):
+    """After a step's checks only its suites' pages are rendered again, then the index: another
+    suite's page stays as its own check rendered it, and the index still links both."""
+    raw = landing_with_scores(tmp_path / "raw", ["9", "8"])
+    config(max_bad_share=1.0, workers=1)
+    quality.check_landing(raw, PROJECT_DIR)
+    site = tmp_path / "gx" / "uncommitted" / "data_docs" / "local_site"
+
+    def pages(suite: str) -> dict[Path, int]:
+        return {
+            page: page.stat().st_mtime_ns
+            for folder in ("validations", "expectations")
+            for page in (site / folder).rglob("*.html")
+            if suite in page.parts or page.stem == suite
+        }
+
+    accounts, responses = pages("landing_crm_accounts"), pages("landing_survey_responses")
+    # the suite's page and its one result's page (the accounts file has no rows: its suite only)
+    assert (len(accounts), len(responses)) == (1, 2)
+    time.sleep(0.05)
+    quality.docs_url(quality.gx_context(PROJECT_DIR), ["landing_survey_responses"])
+    assert pages("landing_crm_accounts") == accounts
+    assert all(
+        mtime > responses[page] for page, mtime in pages("landing_survey_responses").items()
+    )
+    index = (site / "index.html").read_text()
+    assert "landing_crm_accounts" in index and "landing_survey_responses" in index
