@@ -63,6 +63,20 @@
     net_promoters_by_responses = Σ y_i·n_i, responses_squared = Σ n_i², and accounts = k. All are
     integer sums, so every engine computes the same inputs exactly. -#}
 
+{% macro nps_cluster_sums() %}
+    {#- The per-group sums the clustered macros below take, from rows of one account each with
+        responses, promoters and detractors columns: accounts, net_promoters,
+        net_promoters_squared, net_promoters_by_responses and responses_squared. -#}
+    cast(count(*) as {{ dbt.type_bigint() }}) as accounts,
+        cast(sum(promoters - detractors) as {{ dbt.type_bigint() }}) as net_promoters,
+        cast(sum((promoters - detractors) * (promoters - detractors)) as {{ dbt.type_bigint() }})
+            as net_promoters_squared,
+        cast(sum((promoters - detractors) * responses) as {{ dbt.type_bigint() }})
+            as net_promoters_by_responses,
+        cast(sum(responses * responses) as {{ dbt.type_bigint() }}) as responses_squared
+{%- endmacro %}
+
+
 {% macro nps_clustered_variance(net_promoters, responses, net_promoters_squared, net_promoters_by_responses, responses_squared, accounts) %}
     {#- Linearisation (sandwich) variance of the ratio estimator r = Σy / Σn, on the −1..1 scale
         (ratio_clustered_variance with y the net promoters). Null below 2 accounts. -#}

@@ -129,12 +129,7 @@ affected_groups as (
         cast(sum(responses) as {{ dbt.type_bigint() }}) as responses,
         cast(sum(promoters) as {{ dbt.type_bigint() }}) as promoters,
         cast(sum(detractors) as {{ dbt.type_bigint() }}) as detractors,
-        cast(count(*) as {{ dbt.type_bigint() }}) as accounts,
-        cast(sum(promoters - detractors) as {{ dbt.type_bigint() }}) as net_promoters,
-        cast(sum((promoters - detractors) * (promoters - detractors)) as {{ dbt.type_bigint() }})
-            as net_promoters_squared,
-        cast(sum((promoters - detractors) * responses) as {{ dbt.type_bigint() }}) as net_promoters_by_responses,
-        cast(sum(responses * responses) as {{ dbt.type_bigint() }}) as responses_squared
+        {{ nps_cluster_sums() }}
     from affected_by_account
     where responses > 0
     group by survey_type, driver_type, driver
@@ -148,12 +143,7 @@ unaffected_groups as (
         cast(sum(responses) as {{ dbt.type_bigint() }}) as responses,
         cast(sum(promoters) as {{ dbt.type_bigint() }}) as promoters,
         cast(sum(detractors) as {{ dbt.type_bigint() }}) as detractors,
-        cast(count(*) as {{ dbt.type_bigint() }}) as accounts,
-        cast(sum(promoters - detractors) as {{ dbt.type_bigint() }}) as net_promoters,
-        cast(sum((promoters - detractors) * (promoters - detractors)) as {{ dbt.type_bigint() }})
-            as net_promoters_squared,
-        cast(sum((promoters - detractors) * responses) as {{ dbt.type_bigint() }}) as net_promoters_by_responses,
-        cast(sum(responses * responses) as {{ dbt.type_bigint() }}) as responses_squared
+        {{ nps_cluster_sums() }}
     from unaffected_by_account
     where responses > 0
     group by survey_type, driver_type, driver

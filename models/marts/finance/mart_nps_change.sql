@@ -31,13 +31,7 @@ counted as (
                 cast(sum(promoters) as {{ dbt.type_bigint() }}) as promoters,
                 cast(sum(passives) as {{ dbt.type_bigint() }}) as passives,
                 cast(sum(detractors) as {{ dbt.type_bigint() }}) as detractors,
-                cast(count(*) as {{ dbt.type_bigint() }}) as accounts,
-                cast(sum(promoters - detractors) as {{ dbt.type_bigint() }}) as net_promoters,
-                cast(sum((promoters - detractors) * (promoters - detractors)) as {{ dbt.type_bigint() }})
-                    as net_promoters_squared,
-                cast(sum((promoters - detractors) * responses) as {{ dbt.type_bigint() }})
-                    as net_promoters_by_responses,
-                cast(sum(responses * responses) as {{ dbt.type_bigint() }}) as responses_squared
+                {{ nps_cluster_sums() }}
             from (
                 select
                     period_type,

@@ -41,13 +41,7 @@ responses_by_segment as (
         cast(sum(passives) as {{ dbt.type_bigint() }}) as passives,
         cast(sum(detractors) as {{ dbt.type_bigint() }}) as detractors,
         cast(sum(comments) as {{ dbt.type_bigint() }}) as comments,
-        cast(count(*) as {{ dbt.type_bigint() }}) as accounts,
-        cast(sum(promoters - detractors) as {{ dbt.type_bigint() }}) as net_promoters,
-        cast(sum((promoters - detractors) * (promoters - detractors)) as {{ dbt.type_bigint() }})
-            as net_promoters_squared,
-        cast(sum((promoters - detractors) * responses) as {{ dbt.type_bigint() }})
-            as net_promoters_by_responses,
-        cast(sum(responses * responses) as {{ dbt.type_bigint() }}) as responses_squared
+        {{ nps_cluster_sums() }}
     from responses_by_account
     group by 1, 2, 3, 4, 5, 6
 ),
