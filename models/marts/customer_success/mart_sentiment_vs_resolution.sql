@@ -12,22 +12,63 @@ tickets as (
     select * from {{ ref('fct_support_tickets') }}
 ),
 
-account_windows as (
+window_values as (
+    {#- The values the medians are of, one row each, nulls left out (as percentile_cont does). -#}
+    select response_id, 'first_response' as measure, first_response_minutes as minutes
+    from window_tickets
+    where first_response_minutes is not null
+    union all
+    select response_id, 'resolution' as measure, resolution_minutes as minutes
+    from window_tickets
+    where resolution_minutes is not null
+    union all
+    select response_id, 'contact_resolution' as measure, resolution_minutes as minutes
+    from window_tickets
+    where is_contact_ticket and resolution_minutes is not null
+),
+
+window_medians as (
+    {#- Each response's medians by sorting (window functions), not as percentile_cont in a group
+        by of millions of responses: that aggregate keeps every group's values in memory and, with
+        another model beside it, spilled tens of GB at ~10M responses. The middle value, or the
+        two middle values interpolated as percentile_cont(0.5) does (lower + (upper − lower) × 0.5). -#}
     select
         response_id,
+        max(case when measure = 'first_response' then median_minutes end) as median_first_response_minutes,
+        max(case when measure = 'resolution' then median_minutes end) as median_resolution_minutes,
+        max(case when measure = 'contact_resolution' then median_minutes end) as contact_median_resolution_minutes
+    from (
+        select
+            response_id,
+            measure,
+            min(minutes) + (max(minutes) - min(minutes)) * 0.5 as median_minutes
+        from (
+            select
+                response_id,
+                measure,
+                minutes,
+                row_number() over (partition by response_id, measure order by minutes) as position,
+                count(*) over (partition by response_id, measure) as values_count
+            from window_values
+        ) as ranked
+        where 2 * position >= values_count and 2 * position <= values_count + 2
+        group by response_id, measure
+    ) as medians
+    group by response_id
+),
+
+account_windows as (
+    select
+        window_tickets.response_id,
         cast(count(*) as {{ dbt.type_bigint() }}) as account_tickets,
-        {{ percentile_cont_value('first_response_minutes', 0.5) }} / 60.0 as account_median_first_response_hours,
-        {{ percentile_cont_value('resolution_minutes', 0.5) }} / 60.0 as account_median_resolution_hours,
         {{ count_where('is_sla_breached') }} as account_sla_breached_tickets,
         {{ count_where('is_reopened') }} as account_reopened_tickets,
         sum(coalesce(downtime_minutes, 0)) as account_downtime_minutes,
         {{ count_where('has_unusable_values') }} as account_tickets_with_unusable_values,
         {{ count_where('is_contact_ticket') }} as contact_tickets,
-        {{ count_where('is_contact_ticket and is_sla_breached') }} as contact_sla_breached_tickets,
-        {{ percentile_cont_value('case when is_contact_ticket then resolution_minutes end', 0.5) }} / 60.0
-            as contact_median_resolution_hours
+        {{ count_where('is_contact_ticket and is_sla_breached') }} as contact_sla_breached_tickets
     from window_tickets
-    group by response_id
+    group by window_tickets.response_id
 ),
 
 responses_with_history as (
@@ -43,8 +84,8 @@ responses_with_history as (
         responses.score,
         responses.nps_category,
         coalesce(account_windows.account_tickets, 0) as account_tickets,
-        account_windows.account_median_first_response_hours,
-        account_windows.account_median_resolution_hours,
+        window_medians.median_first_response_minutes / 60.0 as account_median_first_response_hours,
+        window_medians.median_resolution_minutes / 60.0 as account_median_resolution_hours,
         coalesce(account_windows.account_sla_breached_tickets, 0) as account_sla_breached_tickets,
         case
             when account_windows.account_tickets > 0
@@ -60,7 +101,7 @@ responses_with_history as (
             as account_tickets_with_unusable_values,
         coalesce(account_windows.contact_tickets, 0) as contact_tickets,
         coalesce(account_windows.contact_sla_breached_tickets, 0) as contact_sla_breached_tickets,
-        account_windows.contact_median_resolution_hours,
+        window_medians.contact_median_resolution_minutes / 60.0 as contact_median_resolution_hours,
         tickets.priority as trigger_ticket_priority,
         cast({{ sla_clock_column('first_response_minutes', 'tickets') }} as {{ type_double() }}) / 60
             as trigger_ticket_first_response_hours,
@@ -79,6 +120,7 @@ responses_with_history as (
         tickets.solved_at as trigger_ticket_solved_at
     from responses
     left join account_windows on responses.response_id = account_windows.response_id
+    left join window_medians on responses.response_id = window_medians.response_id
     left join tickets on responses.trigger_ticket_id = tickets.ticket_id
 ),
 
