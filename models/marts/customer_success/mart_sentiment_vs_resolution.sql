@@ -41,7 +41,9 @@ window_medians as (
         select
             response_id,
             measure,
-            min(minutes) + (max(minutes) - min(minutes)) * 0.5 as median_minutes
+            cast(min(minutes) as {{ type_double() }})
+                + (cast(max(minutes) as {{ type_double() }}) - cast(min(minutes) as {{ type_double() }})) * 0.5
+                as median_minutes
         from (
             select
                 response_id,
