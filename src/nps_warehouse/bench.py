@@ -518,7 +518,9 @@ class SizeResult:
     daily_day: str = ""
     daily_files: int = 0
     notes: list[str] = field(default_factory=list)
-    stopped: bool = False  # a step failed or the run was interrupted: its results stay out of the README
+    stopped: bool = (
+        False  # a step failed or the run was interrupted: its results stay out of the README
+    )
 
 
 def selected_steps(args: argparse.Namespace) -> tuple[str, ...]:

@@ -408,8 +408,6 @@ def test_data_docs_render_again_only_the_suites_just_checked(tmp_path, config):
     time.sleep(0.05)
     quality.docs_url(quality.gx_context(PROJECT_DIR), ["landing_survey_responses"])
     assert pages("landing_crm_accounts") == accounts
-    assert all(
-        mtime > responses[page] for page, mtime in pages("landing_survey_responses").items()
-    )
+    assert all(mtime > responses[page] for page, mtime in pages("landing_survey_responses").items())
     index = (site / "index.html").read_text()
     assert "landing_crm_accounts" in index and "landing_survey_responses" in index
