@@ -14,15 +14,24 @@ tickets as (
 
 window_values as (
     {#- The values the medians are of, one row each, nulls left out (as percentile_cont does). -#}
-    select response_id, 'first_response' as measure, first_response_minutes as minutes
+    select
+        response_id,
+        'first_response' as measure,
+        first_response_minutes as minutes
     from window_tickets
     where first_response_minutes is not null
     union all
-    select response_id, 'resolution' as measure, resolution_minutes as minutes
+    select
+        response_id,
+        'resolution' as measure,
+        resolution_minutes as minutes
     from window_tickets
     where resolution_minutes is not null
     union all
-    select response_id, 'contact_resolution' as measure, resolution_minutes as minutes
+    select
+        response_id,
+        'contact_resolution' as measure,
+        resolution_minutes as minutes
     from window_tickets
     where is_contact_ticket and resolution_minutes is not null
 ),
@@ -42,18 +51,18 @@ window_medians as (
             response_id,
             measure,
             cast(min(minutes) as {{ type_double() }})
-                + (cast(max(minutes) as {{ type_double() }}) - cast(min(minutes) as {{ type_double() }})) * 0.5
+            + (cast(max(minutes) as {{ type_double() }}) - cast(min(minutes) as {{ type_double() }})) * 0.5
                 as median_minutes
         from (
             select
                 response_id,
                 measure,
                 minutes,
-                row_number() over (partition by response_id, measure order by minutes) as position,
+                row_number() over (partition by response_id, measure order by minutes) as value_position,
                 count(*) over (partition by response_id, measure) as values_count
             from window_values
         ) as ranked
-        where 2 * position >= values_count and 2 * position <= values_count + 2
+        where 2 * value_position >= values_count and 2 * value_position <= values_count + 2
         group by response_id, measure
     ) as medians
     group by response_id
@@ -61,7 +70,7 @@ window_medians as (
 
 account_windows as (
     select
-        window_tickets.response_id,
+        response_id,
         cast(count(*) as {{ dbt.type_bigint() }}) as account_tickets,
         {{ count_where('is_sla_breached') }} as account_sla_breached_tickets,
         {{ count_where('is_reopened') }} as account_reopened_tickets,
@@ -70,7 +79,7 @@ account_windows as (
         {{ count_where('is_contact_ticket') }} as contact_tickets,
         {{ count_where('is_contact_ticket and is_sla_breached') }} as contact_sla_breached_tickets
     from window_tickets
-    group by window_tickets.response_id
+    group by response_id
 ),
 
 responses_with_history as (

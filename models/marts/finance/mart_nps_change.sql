@@ -48,7 +48,8 @@ counted as (
                         '{{ period }}' as period_type,
                         cast({{ dbt.date_trunc(period, 'responded_at') }} as date) as period_start,
                         '{{ segment }}' as segment_type,
-                        {% if segment == 'overall' %}'all'{% else %}coalesce({{ segment }}, 'unknown'){% endif %} as segment_value,
+                        {% if segment == 'overall' %}'all'{% else %}coalesce({{ segment }}, 'unknown'){% endif %}
+                            as segment_value,
                         account_id,
                         nps_category
                     from responses
