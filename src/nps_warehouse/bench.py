@@ -405,7 +405,12 @@ def count_responses(duckdb_path: Path) -> int:
     import duckdb
 
     with duckdb.connect(str(duckdb_path), read_only=True) as connection:
-        return connection.sql("select count(*) from floor.fct_nps_responses").fetchall()[0][0]
+        # the floor's file has its own schema; a dbt or nps-build warehouse has core
+        schemas = {
+            row[0] for row in connection.sql("select schema_name from duckdb_schemas()").fetchall()
+        }
+        schema = "floor" if "floor" in schemas else "core"
+        return connection.sql(f"select count(*) from {schema}.fct_nps_responses").fetchall()[0][0]
 
 
 # --------------------------------------------------------------------------------------

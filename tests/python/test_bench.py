@@ -300,3 +300,15 @@ def test_nps_bench_help_runs():
         check=True,
     )
     assert "--sizes" in done.stdout and "--runs" in done.stdout
+
+
+def test_responses_are_counted_in_the_floor_or_a_dbt_warehouse(tmp_path):
+    """--steps full alone leaves only the full step's warehouse (schema core), no floor file."""
+    for schema, rows in (("core", 3), ("floor", 2)):
+        path = tmp_path / f"with_{schema}.duckdb"
+        with duckdb.connect(str(path)) as connection:
+            connection.execute(f"create schema {schema}")
+            connection.execute(
+                f"create table {schema}.fct_nps_responses as select range from range({rows})"
+            )
+        assert bench.count_responses(path) == rows
