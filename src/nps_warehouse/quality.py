@@ -622,8 +622,9 @@ def docs_url(context, suites: list[str] | None = None) -> str:
 
     With `suites`, only those suites' pages and their results' pages are rendered again, then the
     index: the other suites' pages stay as the check that stored their results rendered them
-    (checkpoint_for removes a suite's old results and pages before it runs). Rendering every page
-    after each step took most of a small build's check time."""
+    (checkpoint_for removes a suite's old results and pages before it runs); a site without an
+    index yet is built whole. Rendering every page after each step took most of a small build's
+    check time."""
     identifiers = None
     if suites is not None:
         wanted = set(suites)
@@ -632,12 +633,11 @@ def docs_url(context, suites: list[str] | None = None) -> str:
             for key in context.validation_results_store.list_keys()
             if key.expectation_suite_identifier.name in wanted
         ] + [key for key in context.expectations_store.list_keys() if key.name in wanted]
-    if identifiers is None or identifiers:
+    index = Path(context.root_directory) / "uncommitted" / "data_docs" / "local_site" / "index.html"
+    if identifiers is None or not index.is_file():
+        context.build_data_docs()  # the whole site: no step's pages can be missing from it
+    elif identifiers:
         context.build_data_docs(resource_identifiers=identifiers)
-    elif not (
-        Path(context.root_directory) / "uncommitted" / "data_docs" / "local_site" / "index.html"
-    ).is_file():
-        context.build_data_docs()
     data_docs.make_offline(context)
     config_file = Path(context.root_directory) / "great_expectations.yml"
     if getattr(context, "committed_config", None) is not None:
