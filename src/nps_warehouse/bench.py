@@ -171,8 +171,8 @@ def floor_sql(
 
 
 def duckdb_config(project_dir: Path) -> dict[str, str]:
-    """The profile's DuckDB settings (threads, memory limit, temp folder, no insertion order),
-    from the same environment variables and defaults as profiles/profiles.yml."""
+    """The profile's DuckDB settings (threads, memory limit, temp folder), from the same
+    environment variables and defaults as profiles/profiles.yml."""
     temp = Path(settings.env(settings.DUCKDB_TEMP_DIR_ENV, settings.DEFAULT_DUCKDB_TEMP_DIR))
     return {
         "threads": settings.env(settings.DUCKDB_THREADS_ENV, settings.DEFAULT_DUCKDB_THREADS),
@@ -180,7 +180,6 @@ def duckdb_config(project_dir: Path) -> dict[str, str]:
             settings.DUCKDB_MEMORY_LIMIT_ENV, settings.DEFAULT_DUCKDB_MEMORY_LIMIT
         ),
         "temp_directory": str(temp if temp.is_absolute() else project_dir / temp),
-        "preserve_insertion_order": "false",
     }
 
 

@@ -150,7 +150,6 @@ def test_floor_settings_come_from_the_profile(monkeypatch):
         "threads": "2",
         "memory_limit": "4GB",
         "temp_directory": str(PROJECT_DIR / "data" / "bench" / "tmp"),
-        "preserve_insertion_order": "false",
     }
 
 
