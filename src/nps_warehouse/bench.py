@@ -604,6 +604,10 @@ def bench_size(result: SizeResult, args: argparse.Namespace, project_dir: Path) 
                 command, env = daily_run(daily, path, work)
             step = run_child(command, env, project_dir, logs / f"{key}_run{run}.log")
             result.runs.setdefault(name, []).append(step)
+            if not result.responses and name != "nps-build daily":
+                # counted as soon as a step has built the whole size, so a run that stops at a
+                # later step still reports it (the daily warehouse holds days up to D only)
+                result.responses = count_responses(path)
             if name == "nps-build full":
                 result.phases = phase_seconds(step.lines, step.seconds)
                 result.gx = gx_seconds(step.lines)
@@ -624,13 +628,13 @@ def bench_size(result: SizeResult, args: argparse.Namespace, project_dir: Path) 
                 "the floor's tables differ from dbt's, so its time is not a fair floor:\n  "
                 + "\n  ".join(problems[:20])
             )
-        if not result.responses:
-            # the warehouse of the first step run (the daily one holds days up to D only)
-            result.responses = count_responses(paths[steps[0]])
         times = "   ".join(
             f"{name} {result.runs[name][-1].seconds:.1f} s" for name in STEPS if name in result.runs
         )
         print(f"{label} run {run}/{args.runs}: {times}   floor = dbt", flush=True)
+        if not result.responses:
+            # only the daily step ran: its warehouse, which holds days up to D only
+            result.responses = count_responses(paths[steps[0]])
         if args.keep:
             for path in paths.values():
                 if path.exists():
@@ -1005,10 +1009,13 @@ def main(argv: list[str] | None = None) -> int:
             message = str(error) or type(error).__name__
             print(f"nps-bench: {message}", file=sys.stderr)
             if results:
+                # the failing command and its last line (the cause), paths relative to the project
+                lines = [line.strip() for line in message.splitlines() if line.strip()] or [message]
+                said = " ".join(dict.fromkeys([lines[0], lines[-1]]))
+                said = said.replace(f"{project_dir}/", "").replace(str(project_dir), ".")
                 results[-1].stopped = True
                 results[-1].notes.append(
-                    f"**Stopped part-way** ({message.splitlines()[0]}): only the runs listed "
-                    "were measured."
+                    f"**Stopped part-way** ({said}): only the runs listed were measured."
                 )
             status = 1
         report(results, args, argv, project_dir, out_dir, stamp, sizes, load_before)
