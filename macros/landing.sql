@@ -76,10 +76,11 @@
     {#- DuckDB reads the landing files in place: every CSV and Parquet file of the entity's folder
         (on an incremental build only the files the model does not hold yet: landing_files_to_read),
         each column as text, with the file's name, size and modification time, the row's position
-        in it (for de-duplication) and the build that read it. No file is read whole here: a CSV's
-        rows that are not valid UTF-8 are left out by the reader and come back, as invalid_utf8
-        rows, from the temp table the model's pre-hook filled (landing_read_check), unless
-        include_undecodable is false. -#}
+        in it (for de-duplication) and the build that read it. Files that share a header are read
+        by one multi-file scan (landing_file_groups: a folder of daily exports is a few scans, not
+        one per file). No file is read whole here: a CSV's rows that are not valid UTF-8 are left
+        out by the reader and come back, as invalid_utf8 rows, from the temp table the model's
+        pre-hook filled (landing_read_check), unless include_undecodable is false. -#}
     {%- set _lineage = source(source_name, entity) -%}
     {%- set columns = landing_contract()[entity] -%}
     {%- set folder = landing_dir() ~ '/' ~ entity -%}
@@ -88,26 +89,63 @@
     {%- else -%}
     {%- set files = landing_files_to_read(entity, landing_readable_files(entity, folder, landing_files(folder))) -%}
     {%- set build = build_number() -%}
-    {%- set readable = [] -%}
-    {%- for file in files -%}
-    {%- set header = landing_file_header(file, entity) -%}
-    {%- if header is not none -%}{%- do readable.append((file, header)) -%}{%- endif -%}
-    {%- endfor -%}
-    {%- if readable | length == 0 %}
+    {%- set groups = landing_file_groups(landing_probe_files(files), entity) -%}
+    {%- if groups | length == 0 %}
     select {% for column in columns %}cast(null as varchar) as {{ column }}, {% endfor -%}
         {{ landing_file_columns_null() }}
     where false
     {%- endif -%}
-    {%- for file, header in readable %}
+    {%- for group in groups %}
+    {%- set header = group.header %}
     {%- if not loop.first %}
     union all
     {%- endif %}
+    {%- if group.files | length == 1 %}
+    {%- set file = group.files[0] %}
     select
         {%- for column in columns %}
         cast({{ adapter.quote(header[column]) }} as varchar) as {{ column }},
         {%- endfor %}
         {{ landing_file_columns(file, 'row_number() over ()', build=build) }}
     from {{ landing_reader(file, skip_undecodable=true) }}
+    {%- else %}
+    {#- One scan of the group's files, then each row's position in its own file: a CSV scan's rows
+        come file by file in list order (as a single file's rows come in order for row_number()
+        over ()), so it is the scan's row number less that of the file's first row; Parquet gives
+        it (file_row_number). #}
+    select
+        {%- for column in columns %}
+        cast(scanned.{{ adapter.quote(header[column]) }} as varchar) as {{ column }},
+        {%- endfor %}
+        files._file_name,
+        cast({{ 'scanned.file_row_number + 1' if group.format == 'parquet' else 'scanned._nps_row - files._nps_start' }} as {{ dbt.type_bigint() }}) as _row_number,
+        cast(null as {{ dbt.type_string() }}) as _read_problem,
+        cast(files._file_size as {{ dbt.type_bigint() }}) as _file_size,
+        cast(files._file_modified as {{ dbt.type_bigint() }}) as _file_modified,
+        {{ build }} as _build_number
+    {%- if group.format == 'parquet' %}
+    from {{ landing_group_reader(group.files) }} as scanned
+    {%- else %}
+    from (select *, row_number() over () as _nps_row from {{ landing_group_reader(group.files) }}) as scanned
+    {%- endif %}
+    inner join (
+        select listed.*{{ ', starts._nps_start' if group.format != 'parquet' }}
+        from (values
+            {%- for file in group.files %}
+            ({{ string_literal(file.path) }}, {{ string_literal(file.name) }}, {{ file.size }}, {{ file.modified if file.modified is not none else 'null' }}){{ ',' if not loop.last }}
+            {%- endfor %}
+        ) as listed (_nps_path, _file_name, _file_size, _file_modified)
+        {%- if group.format != 'parquet' %}
+        {#- where each file starts in the scan: the same scan again, its row numbers only (the
+            planner builds its hash table on this side, a row per file) -#}
+        inner join (
+            select _nps_path, min(_nps_row) - 1 as _nps_start
+            from (select _nps_path, row_number() over () as _nps_row from {{ landing_group_reader(group.files) }})
+            group by _nps_path
+        ) as starts on listed._nps_path = starts._nps_path
+        {%- endif %}
+    ) as files on scanned._nps_path = files._nps_path
+    {%- endif %}
     {%- endfor %}
     {%- if include_undecodable %}
     union all
@@ -148,8 +186,9 @@
 
 
 {% macro duckdb__landing_read_check(entity) %}
-    {#- Scans each CSV file the build reads (on an incremental build only the new ones, as
-        landing_files_to_read chooses them for the model) with landing_undecodable_lines, and fills
+    {#- Scans the CSV files the build reads (on an incremental build only the new ones, as
+        landing_files_to_read chooses them for the model), one scan per group of files sharing a
+        header (landing_file_groups, landing_undecodable_lines), and fills
         landing_undecodable_table(entity), created even when empty, with one row per line that is
         not valid UTF-8: the file, its row number (after the file's readable rows), size and
         modification time; each such line is logged. Any other line the reader rejects stops the
@@ -162,18 +201,21 @@
         ~ ", _file_modified " ~ dbt.type_bigint() ~ ")") -%}
     {%- set folder = landing_dir() ~ '/' ~ entity -%}
     {%- set files = landing_files_to_read(entity, landing_files(folder) | selectattr('unread_reason', 'none') | list) -%}
-    {%- for file in files if file.format == 'csv' and file.size != 0 -%}
-    {%- set undecodable = landing_undecodable_lines(file) -%}
-    {%- if undecodable | length > 0 -%}
-    {%- for line in undecodable[1:] -%}
+    {%- set csv_files = files | selectattr('format', 'equalto', 'csv') | list -%}
+    {%- for group in landing_file_groups(landing_probe_files(csv_files, quiet=true)) -%}
+    {%- set undecodable = landing_undecodable_lines(group.files) -%}
+    {%- for file in group.files if file.path in undecodable -%}
+    {%- for line in undecodable[file.path][1:] -%}
     {{- log("nps_warehouse: " ~ file.path ~ " line " ~ line ~ " is not valid UTF-8; quarantined as invalid_utf8", info=true) -}}
     {%- endfor -%}
     {%- do run_query(
-        "insert into " ~ table ~ " select " ~ string_literal(file.name) ~ ", " ~ undecodable[0]
+        "insert into " ~ table ~ " select " ~ string_literal(file.name) ~ ", " ~ undecodable[file.path][0]
         ~ " + row_number() over (order by line), " ~ file.size ~ ", "
         ~ (file.modified if file.modified is not none else 'null')
-        ~ " from (select distinct line from nps_landing_rejects where error_type = 'INVALID ENCODING')") -%}
-    {%- endif -%}
+        ~ " from (select distinct rejects.line from nps_landing_rejects as rejects inner join nps_landing_scans as scans"
+        ~ " on rejects.scan_id = scans.scan_id and rejects.file_id = scans.file_id"
+        ~ " where rejects.error_type = 'INVALID ENCODING' and scans.file_path = " ~ string_literal(file.path) ~ ")") -%}
+    {%- endfor -%}
     {%- endfor -%}
     {%- endif -%}
 {% endmacro %}
@@ -318,30 +360,40 @@
 {% endmacro %}
 
 
-{% macro landing_undecodable_lines(file) %}
-    {#- Reads a CSV file whole (at run time: the landing model's pre-hook, duckdb__landing_read_check,
-        calls it), leaving the lines the reader rejected in the temp table nps_landing_rejects. For
-        a file with rows that are not valid UTF-8: [number of readable rows, line numbers of the
-        undecodable rows...]; [] when every row decodes. The validated models quarantine the
-        undecodable rows as invalid_utf8 (numbered after the readable rows). Any other line the
-        reader rejects (a wrong number of fields, an unterminated quote) stops the build with the
-        file, line and reader message. pg_load.undecodable_lines is its Python twin. -#}
-    {%- if file.format == 'parquet' -%}{{ return([]) }}{%- endif -%}
+{% macro landing_undecodable_lines(files) %}
+    {#- Reads CSV files that share a header whole, in one scan (at run time: the landing model's
+        pre-hook, duckdb__landing_read_check, calls it), leaving the lines the reader rejected in
+        the temp tables nps_landing_rejects and nps_landing_scans (which file each came from). For
+        each file with rows that are not valid UTF-8, by path: [number of readable rows, line
+        numbers of the undecodable rows...]; files whose rows all decode are left out. The
+        validated models quarantine the undecodable rows as invalid_utf8 (numbered after the
+        readable rows). Any other line the reader rejects (a wrong number of fields, an
+        unterminated quote) stops the build with the file, line and reader message.
+        pg_load.undecodable_lines is its Python twin. -#}
     {%- do run_query("drop table if exists nps_landing_rejects; drop table if exists nps_landing_scans") -%}
-    {%- set scanned = run_query("select count(*), max(hash(columns(*))) from " ~ landing_reader(file, store_rejects=true)) -%}
-    {%- set rejects = run_query("select line, error_type, error_message from nps_landing_rejects order by line") -%}
-    {%- set lines = [] -%}
+    {%- set scanned = run_query(
+        "select _nps_path, count(*), max(hash(columns(*))) from " ~ landing_group_reader(files, store_rejects=true)
+        ~ " group by _nps_path") -%}
+    {%- set readable = {} -%}
+    {%- for row in scanned.rows -%}{%- do readable.update({row[0]: row[1]}) -%}{%- endfor -%}
+    {%- set rejects = run_query(
+        "select scans.file_path, rejects.line, rejects.error_type, rejects.error_message"
+        ~ " from nps_landing_rejects as rejects inner join nps_landing_scans as scans"
+        ~ " on rejects.scan_id = scans.scan_id and rejects.file_id = scans.file_id"
+        ~ " order by scans.file_path, rejects.line") -%}
+    {%- set found = {} -%}
     {%- for row in rejects.rows -%}
-    {%- if row[1] == 'INVALID ENCODING' -%}
-    {%- if row[0] not in lines %}{% do lines.append(row[0]) %}{% endif -%}
+    {%- if row[2] == 'INVALID ENCODING' -%}
+    {%- if row[0] not in found -%}{%- do found.update({row[0]: [readable.get(row[0], 0)]}) -%}{%- endif -%}
+    {%- if row[1] not in found[row[0]][1:] %}{% do found[row[0]].append(row[1]) %}{% endif -%}
     {%- else -%}
         {{ exceptions.raise_compiler_error(
-            "Landing file " ~ file.path ~ " cannot be read at line " ~ row[0] ~ ": " ~ row[2]
-            ~ " (" ~ row[1] ~ "). Fix that line (RFC 4180: quote fields holding commas, quotes or"
+            "Landing file " ~ row[0] ~ " cannot be read at line " ~ row[1] ~ ": " ~ row[3]
+            ~ " (" ~ row[2] ~ "). Fix that line (RFC 4180: quote fields holding commas, quotes or"
             ~ " line breaks; double the quotes inside) and re-export the file.") }}
     {%- endif -%}
     {%- endfor -%}
-    {{ return([scanned.rows[0][0]] + lines if lines | length > 0 else []) }}
+    {{ return(found) }}
 {% endmacro %}
 
 
@@ -375,19 +427,90 @@
 {% endmacro %}
 
 
-{% macro landing_file_header(file, entity) %}
-    {#- Maps each contract column to the reader's name of the file's column (header names matched
-        by landing_header_key); none for an empty file; a clear error for a missing column or for
-        two columns matching one contract name. -#}
-    {%- if file.size == 0 -%}
+{% macro landing_probe_files(files, quiet=false) %}
+    {#- What the reader makes of each file's header, without reading any file whole: for each
+        non-empty file in order, a dict of the file, its header names as written
+        (landing_header_names), and the reader's column names and types. CSV files are probed 25 to
+        a query (one query per file cost more than the reading on a folder of daily files). A
+        0-byte file is logged as skipped unless quiet. -#}
+    {%- set probes = [] -%}
+    {%- for file in files if file.size == 0 and not quiet -%}
         {{ log("nps_warehouse: skipping empty file " ~ file.path ~ " (0 bytes, no header, no rows)", info=true) }}
-        {{ return(none) }}
+    {%- endfor -%}
+    {%- set non_empty = files | rejectattr('size', 'equalto', 0) | list -%}
+    {%- for chunk in non_empty | selectattr('format', 'equalto', 'csv') | batch(25) -%}
+    {%- set parts = [] -%}
+    {%- for file in chunk -%}
+    {%- do parts.append(
+        "select " ~ loop.index0 ~ " as position, (select to_json(list({'name': column_name, 'type': column_type}))"
+        ~ " from (describe select * from " ~ landing_reader(file, skip_undecodable=true) ~ ")) as read_columns,"
+        ~ " (select to_json(first_line) from (select * from read_csv(" ~ string_literal(file.path)
+        ~ ", header = false, " ~ landing_csv_options(file) ~ ", ignore_errors = true) limit 1) as first_line) as written") -%}
+    {%- endfor -%}
+    {%- set rows = run_query(parts | join(' union all ') ~ " order by position").rows -%}
+    {%- for row in rows -%}
+    {%- set read_columns = fromjson(row[1]) -%}
+    {%- do probes.append({
+        'file': chunk[row[0]],
+        'written': [] if row[2] is none else fromjson(row[2]).values() | map('default', '', true) | list,
+        'read': read_columns | map(attribute='name') | list,
+        'types': read_columns | map(attribute='type') | list,
+    }) -%}
+    {%- endfor -%}
+    {%- endfor -%}
+    {%- for file in non_empty if file.format == 'parquet' -%}
+    {%- set read_columns = run_query("describe select * from " ~ landing_reader(file)).rows -%}
+    {%- do probes.append({
+        'file': file,
+        'written': landing_header_names(file),
+        'read': read_columns | map(attribute=0) | list,
+        'types': read_columns | map(attribute=1) | list,
+    }) -%}
+    {%- endfor -%}
+    {{ return(probes | sort(attribute='file.name')) }}
+{% endmacro %}
+
+
+{% macro landing_file_groups(probes, entity=none) %}
+    {#- The probed files (landing_probe_files) in groups one multi-file scan can read: the same
+        format and compression, the same reader column names and types and, given the entity, the
+        same contract mapping (landing_header_map, which stops the build naming a file that lacks
+        a contract column or has two for one). Each group: format, files (in name order), header
+        (contract column -> reader's name; empty without entity). Groups come in the order of
+        their first file. -#}
+    {%- set groups = [] -%}
+    {%- set by_key = {} -%}
+    {%- for probe in probes -%}
+    {%- set file = probe.file -%}
+    {%- set written = probe.written if probe.written | length == probe.read | length else probe.read -%}
+    {%- set header = landing_header_map(file.path, entity, written, probe.read) if entity else {} -%}
+    {%- set key = [file.format, file.is_gzip, probe.read, probe.types, header | dictsort] | tojson -%}
+    {%- if key not in by_key -%}
+    {%- do by_key.update({key: {'format': file.format, 'files': [], 'header': header}}) -%}
+    {%- do groups.append(by_key[key]) -%}
     {%- endif -%}
-    {%- set described = run_query("describe select * from " ~ landing_reader(file, skip_undecodable=true)) -%}
-    {%- set read_names = described.rows | map(attribute=0) | list -%}
-    {%- set written = landing_header_names(file) -%}
-    {%- if written | length != read_names | length -%}{%- set written = read_names -%}{%- endif -%}
-    {{ return(landing_header_map(file.path, entity, written, read_names)) }}
+    {%- do by_key[key].files.append(file) -%}
+    {%- endfor -%}
+    {{ return(groups) }}
+{% endmacro %}
+
+
+{% macro landing_group_reader(files, store_rejects=false) %}
+    {#- Files of one landing_file_groups group as one relation of text columns plus _nps_path (the
+        file's path), read like landing_reader: a CSV row that is not valid UTF-8 left out (a filter
+        reads every column), or, with store_rejects, every line the reader cannot use recorded in
+        the temp tables nps_landing_rejects and nps_landing_scans; Parquet with file_row_number
+        (from 0). -#}
+    {%- set paths = [] -%}
+    {%- for file in files %}{% do paths.append(string_literal(file.path)) %}{% endfor -%}
+    {%- set listed = '[' ~ paths | join(', ') ~ ']' -%}
+    {%- if files[0].format == 'parquet' -%}
+    read_parquet({{ listed }}, filename = '_nps_path', file_row_number = true)
+    {%- elif store_rejects -%}
+    read_csv({{ listed }}, header = true, {{ landing_csv_options(files[0]) }}, filename = '_nps_path', ignore_errors = true, store_rejects = true, rejects_table = 'nps_landing_rejects', rejects_scan = 'nps_landing_scans')
+    {%- else -%}
+    (select * from read_csv({{ listed }}, header = true, {{ landing_csv_options(files[0]) }}, filename = '_nps_path', ignore_errors = true) where hash(columns(*)) is not null)
+    {%- endif -%}
 {% endmacro %}
 
 

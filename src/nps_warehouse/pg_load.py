@@ -2,9 +2,9 @@
 
 PostgreSQL cannot read the landing folder, so `nps-build` (on the postgres target) loads it first.
 Each file is read by DuckDB with the very reader dbt's DuckDB path uses (macros/landing.sql:
-`landing_reader`, `landing_undecodable_lines`, `landing_file_header`), so both engines see the
-same text, the same header matching, the same stops with the same messages, the same
-`invalid_utf8` rows and the same `_row_number`s. Rows stream into PostgreSQL with COPY in Arrow
+`landing_reader`, `landing_undecodable_lines`, `landing_probe_files` and `landing_header_map`),
+so both engines see the same text, the same header matching, the same stops with the same
+messages, the same `invalid_utf8` rows and the same `_row_number`s. Rows stream into PostgreSQL with COPY in Arrow
 batches, so memory stays flat whatever the size of a file.
 
 Tables: `landing.<entity>` (the contract's columns as text, `_file_name`, `_row_number`,
@@ -90,7 +90,7 @@ def undecodable_lines(connection, file: quality.LandingFile) -> tuple[int, list[
 
 
 def file_header(connection, file: quality.LandingFile, entity: str) -> dict[str, str]:
-    """Contract column -> DuckDB's name of the file's column (`landing_file_header`)."""
+    """Contract column -> DuckDB's name of the file's column (`landing_probe_files`, `landing_header_map`)."""
     described = connection.sql(f"describe select * from {reader_sql(file, skip_undecodable=True)}")
     read_names = [row[0] for row in described.fetchall()]
     written = quality.header_names(connection, file)
