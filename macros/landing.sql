@@ -212,9 +212,7 @@
         "insert into " ~ table ~ " select " ~ string_literal(file.name) ~ ", " ~ undecodable[file.path][0]
         ~ " + row_number() over (order by line), " ~ file.size ~ ", "
         ~ (file.modified if file.modified is not none else 'null')
-        ~ " from (select distinct rejects.line from nps_landing_rejects as rejects inner join nps_landing_scans as scans"
-        ~ " on rejects.scan_id = scans.scan_id and rejects.file_id = scans.file_id"
-        ~ " where rejects.error_type = 'INVALID ENCODING' and scans.file_path = " ~ string_literal(file.path) ~ ")") -%}
+        ~ " from (select unnest([" ~ undecodable[file.path][1:] | join(', ') ~ "]) as line)") -%}
     {%- endfor -%}
     {%- endfor -%}
     {%- endif -%}
@@ -412,11 +410,17 @@
     {%- endfor -%}
     {{ return(names) }}
     {%- else -%}
-    {%- set first = run_query(
-        "select * from read_csv('" ~ path ~ "', header = false, " ~ landing_csv_options(file)
-        ~ ", ignore_errors = true) limit 1") -%}
+    {%- set first = run_query(landing_first_line_query(file)) -%}
     {{ return([] if first.rows | length == 0 else first.rows[0] | map('default', '', true) | list) }}
     {%- endif -%}
+{% endmacro %}
+
+
+{% macro landing_first_line_query(file) %}
+    {#- SQL: a CSV file's first line read without a header, each field a column (the header names
+        as written; landing_header_names and landing_probe_files run it). -#}
+    {{ return("select * from read_csv(" ~ string_literal(file.path) ~ ", header = false, "
+        ~ landing_csv_options(file) ~ ", ignore_errors = true) limit 1") }}
 {% endmacro %}
 
 
@@ -444,8 +448,7 @@
     {%- do parts.append(
         "select " ~ loop.index0 ~ " as position, (select to_json(list({'name': column_name, 'type': column_type}))"
         ~ " from (describe select * from " ~ landing_reader(file, skip_undecodable=true) ~ ")) as read_columns,"
-        ~ " (select to_json(first_line) from (select * from read_csv(" ~ string_literal(file.path)
-        ~ ", header = false, " ~ landing_csv_options(file) ~ ", ignore_errors = true) limit 1) as first_line) as written") -%}
+        ~ " (select to_json(first_line) from (" ~ landing_first_line_query(file) ~ ") as first_line) as written") -%}
     {%- endfor -%}
     {%- set rows = run_query(parts | join(' union all ') ~ " order by position").rows -%}
     {%- for row in rows -%}
