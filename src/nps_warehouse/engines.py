@@ -11,7 +11,7 @@ import shutil
 from pathlib import Path
 
 from nps_warehouse import settings
-from nps_warehouse.warehouse import WarehouseError
+from nps_warehouse.warehouse import WarehouseError, frames_of
 
 TARGETS = ("duckdb", "postgres", "spark")
 PG_SETTINGS = settings.PG_ENVS
@@ -240,10 +240,9 @@ class SparkWarehouse:
             return dict(zip(relation.columns, map(str, relation.types), strict=True))
 
     def frames(self, sql: str, rows: int):
-        """The query's result in dataframes of at most `rows` rows."""
+        """The query's result in dataframes of `rows` rows (the last of what is left)."""
         with self.connect() as connection:
-            for batch in connection.sql(sql).to_arrow_reader(rows):
-                yield batch.to_pandas()
+            yield from frames_of(connection.sql(sql), rows)
 
 
 def check_spark_setup() -> None:

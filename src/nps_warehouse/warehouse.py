@@ -158,3 +158,23 @@ def check_data_set(path: Path, raw_dir: Path) -> None:
     recorded = recorded_data_set(path)
     if current is not None and recorded is not None and recorded != current:
         raise WarehouseError(mismatch_message(path, recorded, current))
+
+
+def frames_of(relation, rows: int):
+    """A DuckDB relation's rows as dataframes of `rows` rows each, the last of what is left.
+    DuckDB's arrow reader yields record batches of its own size (122,880 rows) whatever size is
+    asked for, so they are gathered and cut here: a caller with a cost per batch (a Great
+    Expectations checkpoint run) pays it once per `rows`, and memory stays bounded by `rows`."""
+    import pyarrow as pa
+
+    gathered, count = [], 0
+    for batch in relation.to_arrow_reader(rows):
+        gathered.append(batch)
+        count += batch.num_rows
+        while count >= rows:
+            table = pa.Table.from_batches(gathered)
+            yield table.slice(0, rows).to_pandas()
+            rest = table.slice(rows)
+            gathered, count = rest.to_batches(), rest.num_rows
+    if count:
+        yield pa.Table.from_batches(gathered).to_pandas()

@@ -229,6 +229,50 @@ def test_marts_suite_names_every_broken_range(tmp_path, monkeypatch):
     assert "marts.mart_arr_at_risk: expect_column_pair_values_a_to_be_greater_than_b" in message
 
 
+def test_mart_batches_are_cut_to_the_configured_size():
+    """DuckDB's arrow reader yields 122,880-row batches whatever size is asked: frames_of
+    gathers and cuts them, so a batch is exactly batch_rows and no row is lost or repeated."""
+    from nps_warehouse.warehouse import frames_of
+
+    with duckdb.connect() as connection:
+        relation = connection.sql("select range as n from range(300000)")
+        for rows, sizes in [(100_000, [100_000] * 3), (250_000, [250_000, 50_000])]:
+            frames = list(frames_of(relation, rows))
+            assert [len(frame) for frame in frames] == sizes
+            numbers = pd.concat(frames)["n"].tolist()
+            assert numbers == list(range(300_000))
+
+
+def test_marts_suite_judges_integer_and_decimal_columns_in_every_batch(tmp_path, monkeypatch):
+    """Only the columns an expectation reads are fetched, INTEGER and DECIMAL columns are
+    compared as numbers (int64, float64), and a bad value in a later batch is still found, with
+    its count and the value itself."""
+    monkeypatch.setenv("NPS_GX_ROOT", str(tmp_path))
+    config = yaml.safe_load((PROJECT_DIR / "quality.yml").read_text(encoding="utf-8"))
+    config["marts"]["batch_rows"] = 100_000
+    (tmp_path / "quality.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    monkeypatch.setenv("NPS_QUALITY_CONFIG", str(tmp_path / "quality.yml"))
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as connection:
+        connection.execute("create schema marts")
+        connection.execute(
+            "create table marts.mart_big as select "
+            "cast(case when range = 250001 then 11 else range % 11 end as integer) as score, "
+            "cast(100 + range % 7 as decimal(18, 2)) as arr_usd, "
+            "cast(case when range = 299999 then 107.01 else 50 end as decimal(18, 2)) "
+            "  as arr_at_risk_usd, "
+            "'free text ' || range as comment "
+            "from range(300000)"
+        )
+    with pytest.raises(quality.QualityError) as failure:
+        quality.check_marts(tmp_path / "w.duckdb", PROJECT_DIR)
+    message = str(failure.value)
+    assert "expect_column_values_to_be_between {'column': 'score'" in message
+    assert "'column_A': 'arr_usd', 'column_B': 'arr_at_risk_usd'" in message
+    assert message.count("failed on 1 rows") == 2
+    assert message.split("'column': 'score'")[1].splitlines()[0].endswith("e.g. 11")
+    assert "e.g. (100.0, 107.01)" in message
+
+
 def test_marts_suite_checks_intervals_and_lifts(tmp_path, monkeypatch):
     """A rate outside its own 95% interval, or a negative lift, fails the marts suite."""
     monkeypatch.setenv("NPS_GX_ROOT", str(tmp_path))
