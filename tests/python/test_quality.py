@@ -297,14 +297,15 @@ def test_freshness_volume_and_cadence_tests_warn_with_the_offenders(sample_build
     what is late, the odd days or the contacts, and the build still succeeds (warn level)."""
     shutil.copy(sample_build.duckdb_path, tmp_path / "nps.duckdb")
     with duckdb.connect(str(tmp_path / "nps.duckdb")) as connection:
-        # Exports a year older than as_of: every entity is past its warn_after.
+        # Exports a year older than as_of: every entity is past its warn_after (the stg_
+        # models are views of these tables).
         for table in (
-            "stg_crm__accounts",
+            "base_crm__accounts_validated",
             "base_crm__contacts_validated",
-            "stg_survey__invitations",
-            "stg_survey__responses",
-            "stg_support__tickets",
-            "stg_loop__followups",
+            "base_survey__invitations_validated",
+            "base_survey__responses_validated",
+            "base_support__tickets_validated",
+            "base_loop__followups_validated",
         ):
             connection.execute(
                 f"update staging.{table} set updated_at = updated_at - interval 365 day"
