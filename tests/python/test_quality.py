@@ -229,6 +229,16 @@ def test_marts_suite_names_every_broken_range(tmp_path, monkeypatch):
     assert "marts.mart_arr_at_risk: expect_column_pair_values_a_to_be_greater_than_b" in message
 
 
+def mart_check_failure(path: Path, create_mart: str) -> str:
+    """The message of the mart checks failing on a warehouse holding the one mart created."""
+    with duckdb.connect(str(path)) as connection:
+        connection.execute("create schema marts")
+        connection.execute(create_mart)
+    with pytest.raises(quality.QualityError) as failure:
+        quality.check_marts(path, PROJECT_DIR)
+    return str(failure.value)
+
+
 def test_mart_batches_are_cut_to_the_configured_size():
     """DuckDB's arrow reader yields 122,880-row batches whatever size is asked: frames_of
     gathers and cuts them, so a batch is exactly batch_rows and no row is lost or repeated."""
@@ -252,20 +262,16 @@ def test_marts_suite_judges_integer_and_decimal_columns_in_every_batch(tmp_path,
     config["marts"]["batch_rows"] = 100_000
     (tmp_path / "quality.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
     monkeypatch.setenv("NPS_QUALITY_CONFIG", str(tmp_path / "quality.yml"))
-    with duckdb.connect(str(tmp_path / "w.duckdb")) as connection:
-        connection.execute("create schema marts")
-        connection.execute(
-            "create table marts.mart_big as select "
-            "cast(case when range = 250001 then 11 else range % 11 end as integer) as score, "
-            "cast(100 + range % 7 as decimal(18, 2)) as arr_usd, "
-            "cast(case when range = 299999 then 107.01 else 50 end as decimal(18, 2)) "
-            "  as arr_at_risk_usd, "
-            "'free text ' || range as comment "
-            "from range(300000)"
-        )
-    with pytest.raises(quality.QualityError) as failure:
-        quality.check_marts(tmp_path / "w.duckdb", PROJECT_DIR)
-    message = str(failure.value)
+    message = mart_check_failure(
+        tmp_path / "w.duckdb",
+        "create table marts.mart_big as select "
+        "cast(case when range = 250001 then 11 else range % 11 end as integer) as score, "
+        "cast(100 + range % 7 as decimal(18, 2)) as arr_usd, "
+        "cast(case when range = 299999 then 107.01 else 50 end as decimal(18, 2)) "
+        "  as arr_at_risk_usd, "
+        "'free text ' || range as comment "
+        "from range(300000)",
+    )
     assert "expect_column_values_to_be_between {'column': 'score'" in message
     assert "'column_A': 'arr_usd', 'column_B': 'arr_at_risk_usd'" in message
     assert message.count("failed on 1 rows") == 2
@@ -276,16 +282,12 @@ def test_marts_suite_judges_integer_and_decimal_columns_in_every_batch(tmp_path,
 def test_marts_suite_checks_intervals_and_lifts(tmp_path, monkeypatch):
     """A rate outside its own 95% interval, or a negative lift, fails the marts suite."""
     monkeypatch.setenv("NPS_GX_ROOT", str(tmp_path))
-    with duckdb.connect(str(tmp_path / "w.duckdb")) as connection:
-        connection.execute("create schema marts")
-        connection.execute(
-            "create table marts.mart_profile as select * from (values "
-            "(0.5, 0.3, 0.7, 1.2), (0.2, 0.25, 0.6, 0.9), (0.9, 0.5, 0.8, -1.0)) "
-            "as t(promoter_share, promoter_share_low_95, promoter_share_high_95, promoter_lift)"
-        )
-    with pytest.raises(quality.QualityError) as failure:
-        quality.check_marts(tmp_path / "w.duckdb", PROJECT_DIR)
-    message = str(failure.value)
+    message = mart_check_failure(
+        tmp_path / "w.duckdb",
+        "create table marts.mart_profile as select * from (values "
+        "(0.5, 0.3, 0.7, 1.2), (0.2, 0.25, 0.6, 0.9), (0.9, 0.5, 0.8, -1.0)) "
+        "as t(promoter_share, promoter_share_low_95, promoter_share_high_95, promoter_lift)",
+    )
     assert "'column_A': 'promoter_share', 'column_B': 'promoter_share_low_95'" in message
     assert "'column_A': 'promoter_share_high_95', 'column_B': 'promoter_share'" in message
     assert "'column': 'promoter_lift'" in message
