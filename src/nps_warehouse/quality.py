@@ -813,6 +813,12 @@ def comparable_numbers(frame, columns: list[str]):
     return frame
 
 
+def quoted(columns: list[str]) -> str:
+    """A select list of the columns, each quoted (a mart column may be named like a keyword);
+    DuckDB and PostgreSQL both read double quotes, and mart columns are lower case."""
+    return ", ".join('"' + column.replace('"', '""') + '"' for column in columns)
+
+
 def mart_tables(warehouse, batch_rows: int):
     """(table, {column: DuckDB type name}, a function giving the rows of the columns named as
     dataframes) for every table of the marts schema, from the DuckDB file or an engine's
@@ -823,7 +829,7 @@ def mart_tables(warehouse, batch_rows: int):
                 table,
                 warehouse.column_types("marts", table),
                 lambda columns, table=table: warehouse.frames(
-                    f"select {', '.join(columns)} from marts.{table}", batch_rows
+                    f"select {quoted(columns)} from marts.{table}", batch_rows
                 ),
             )
         return
@@ -843,7 +849,7 @@ def mart_tables(warehouse, batch_rows: int):
                 table,
                 types,
                 lambda columns, table=table: frames_of(
-                    connection.sql(f"select {', '.join(columns)} from marts.{table}"), batch_rows
+                    connection.sql(f"select {quoted(columns)} from marts.{table}"), batch_rows
                 ),
             )
 

@@ -254,9 +254,9 @@ def test_mart_batches_are_cut_to_the_configured_size():
 
 
 def test_marts_suite_judges_integer_and_decimal_columns_in_every_batch(tmp_path, monkeypatch):
-    """Only the columns an expectation reads are fetched, INTEGER and DECIMAL columns are
-    compared as numbers (int64, float64), and a bad value in a later batch is still found, with
-    its count and the value itself."""
+    """Only the columns an expectation reads are fetched (quoted: one is named like a keyword),
+    INTEGER and DECIMAL columns are compared as numbers (int64, float64), and a bad value in a
+    later batch is still found, with its count and the value itself."""
     monkeypatch.setenv("NPS_GX_ROOT", str(tmp_path))
     config = yaml.safe_load((PROJECT_DIR / "quality.yml").read_text(encoding="utf-8"))
     config["marts"]["batch_rows"] = 100_000
@@ -269,7 +269,8 @@ def test_marts_suite_judges_integer_and_decimal_columns_in_every_batch(tmp_path,
         "cast(100 + range % 7 as decimal(18, 2)) as arr_usd, "
         "cast(case when range = 299999 then 107.01 else 50 end as decimal(18, 2)) "
         "  as arr_at_risk_usd, "
-        "'free text ' || range as comment "
+        "'free text ' || range as comment, "
+        'cast(range % 5 as integer) as "order" '  # a count named like a keyword
         "from range(300000)",
     )
     assert "expect_column_values_to_be_between {'column': 'score'" in message
