@@ -165,9 +165,10 @@ def rows_of_spark(work: Path, table: str) -> tuple[list[str], list[tuple]]:
     )
 
 
-# What a second build of the same folder must leave as it was (the score-edit history is appended
-# to on Spark, not rebuilt).
-SPARK_REBUILT = ["marts.mart_score_edits", "marts.mart_nps_summary", "audit.quarantine_rows"]
+# What a second build of the same folder must leave as it was: the landing rows (the incremental
+# landing models append nothing), what was quarantined, and the score-edit history (appended to on
+# Spark, not rebuilt). The marts above them are plain tables rebuilt from these, as on the first.
+SPARK_REBUILT = ["marts.mart_score_edits", "audit.quarantine_rows", "audit.landing_row_counts"]
 
 
 def test_every_mart_and_the_audit_agree_on_spark(builds, spark_builds):
