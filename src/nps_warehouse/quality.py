@@ -115,8 +115,13 @@ def gx_context(project_dir: Path, root: Path | None = None):
 def forget_previous_results(context, name: str) -> None:
     """Removes a suite's stored results and their Data Docs pages (the folders named in
     gx/great_expectations.yml): the docs are this build's report, and a daily build does not make
-    the stores, and the time to render them, grow without end."""
-    uncommitted = Path(context.root_directory) / "uncommitted"
+    the stores, and the time to render them, grow without end. Its validation definition and
+    checkpoint go too: checkpoint_for makes them again, and one stored by an earlier version
+    may name a data source that no longer exists, which GX cannot even read to replace."""
+    root = Path(context.root_directory)
+    for store in ("validation_definitions", "checkpoints"):
+        (root / store / f"{name}.json").unlink(missing_ok=True)
+    uncommitted = root / "uncommitted"
     for folder in (
         uncommitted / "validations" / name,
         uncommitted / "data_docs" / "local_site" / "validations" / name,
@@ -151,16 +156,26 @@ def landing_expectations(entity: str, mostly: float) -> list:
     return suite
 
 
-def checkpoint_for(context, name: str, expectations: list, result_format: str = "SUMMARY"):
+def dataframe_batch(context, name: str):
+    """A batch definition for dataframes passed at run time, in a pandas data source of its own.
+    Each data source, asset and batch definition added rewrites gx/great_expectations.yml, so
+    the mart checks share one (the suite names which mart a result is about)."""
+    source = context.data_sources.add_or_update_pandas(name)
+    asset = source.add_dataframe_asset(name=name)
+    return asset.add_batch_definition_whole_dataframe("batch")
+
+
+def checkpoint_for(
+    context, name: str, expectations: list, result_format: str = "SUMMARY", batch=None
+):
     """A checkpoint validating a dataframe batch against `expectations`; its results are
     stored, and the Data Docs are built once after all batches (build_docs). The previous
-    build's results of the suite are removed first (forget_previous_results)."""
+    build's results of the suite are removed first (forget_previous_results). `batch`: a
+    dataframe_batch to validate through (default: one of the suite's own)."""
     import great_expectations as gx
 
     forget_previous_results(context, name)
-    source = context.data_sources.add_or_update_pandas(name)
-    asset = source.add_dataframe_asset(name=name)
-    batch = asset.add_batch_definition_whole_dataframe("batch")
+    batch = batch or dataframe_batch(context, name)
     suite = context.suites.add_or_update(gx.ExpectationSuite(name=name, expectations=expectations))
     definition = context.validation_definitions.add_or_update(
         gx.ValidationDefinition(name=name, data=batch, suite=suite)
@@ -739,38 +754,19 @@ def mart_expectations(columns: list[str], types: dict[str, str] | None = None) -
 def check_marts(warehouse, project_dir: Path) -> list[str]:
     """Validates every table of the marts schema; returns notes, raises QualityError.
 
-    `warehouse` is the DuckDB file's path, or an engines.PgWarehouse or SparkWarehouse."""
+    `warehouse` is the DuckDB file's path, or an engines.PgWarehouse or SparkWarehouse. On a
+    DuckDB file the tables are checked side by side in `marts.workers` processes (quality.yml),
+    each reading the file read-only; failures are reported in table order either way."""
     config = load_config(project_dir)["marts"]
     context = gx_context(project_dir)
-    failures: list[str] = []
-    checked_tables: list[str] = []
-    for table, types, frames in mart_tables(warehouse, int(config["batch_rows"])):
-        expectations = mart_expectations(list(types), types)
-        if not expectations:
-            failures.append(
-                f"marts.{table}: no expectation applies to its columns; every marts table "
-                "needs one (add a rule to mart_expectations in src/nps_warehouse/quality.py)"
-            )
-            continue
-        checked_tables.append(table)
-        # BASIC: the unexpected count and the first values, all a failure message shows;
-        # SUMMARY's value counts of each expectation cost half again the checks' time.
-        checkpoint = checkpoint_for(context, f"mart_{table}", expectations, "BASIC")
-        columns = checked_columns(expectations, list(types))
-        numbers = [c for c in columns if types[c].upper().startswith(NUMERIC_TYPES)]
-        for frame in frames(columns):
-            frame = comparable_numbers(frame, numbers)
-            result = checkpoint.run(batch_parameters={"dataframe": frame})
-            for validation in result.run_results.values():
-                for outcome in validation.results:
-                    if not outcome.success:
-                        kwargs = outcome.expectation_config.kwargs
-                        failures.append(
-                            f"marts.{table}: {outcome.expectation_config.type} "
-                            f"{ {k: v for k, v in kwargs.items() if k != 'batch_id'} } "
-                            f"failed on {outcome.result.get('unexpected_count')} rows"
-                            + shown_examples(outcome.result.get("partial_unexpected_list", []))
-                        )
+    batch_rows = int(config["batch_rows"])
+    workers = max(1, int(config.get("workers", 1)))
+    if isinstance(warehouse, (str, Path)) and workers > 1:
+        found = check_marts_side_by_side(Path(warehouse), project_dir, context, batch_rows, workers)
+    else:
+        found = validate_marts(context, mart_tables(warehouse, batch_rows))
+    failures = [line for table in sorted(found) for line in found[table].failures]
+    checked_tables = [table for table in sorted(found) if found[table].checked]
     docs = docs_url(context, [f"mart_{table}" for table in checked_tables])
     if failures and config["severity"] == "error":
         raise QualityError(
@@ -782,6 +778,116 @@ def check_marts(warehouse, project_dir: Path) -> list[str]:
         *failures,
         f"Mart checks: {len(checked_tables)} marts tables validated; GX Data Docs: {docs}",
     ]
+
+
+@dataclass
+class MartCheck:
+    """What the checks found on one mart: whether a suite ran, and the failure lines."""
+
+    checked: bool
+    failures: list[str] = field(default_factory=list)
+
+
+def validate_marts(context, tables) -> dict[str, MartCheck]:
+    """Runs each mart's suite over its batches (`tables`: what mart_tables yields)."""
+    found: dict[str, MartCheck] = {}
+    batch = None
+    for table, types, frames in tables:
+        expectations = mart_expectations(list(types), types)
+        if not expectations:
+            found[table] = MartCheck(
+                checked=False,
+                failures=[
+                    (
+                        f"marts.{table}: no expectation applies to its columns; every marts "
+                        "table needs one (add a rule to mart_expectations in "
+                        "src/nps_warehouse/quality.py)"
+                    )
+                ],
+            )
+            continue
+        found[table] = MartCheck(checked=True)
+        if batch is None:
+            batch = dataframe_batch(context, "marts")
+        # BASIC: the unexpected count and the first values, all a failure message shows;
+        # SUMMARY's value counts of each expectation cost half again the checks' time.
+        checkpoint = checkpoint_for(context, f"mart_{table}", expectations, "BASIC", batch)
+        columns = checked_columns(expectations, list(types))
+        numbers = [c for c in columns if types[c].upper().startswith(NUMERIC_TYPES)]
+        for frame in frames(columns):
+            frame = comparable_numbers(frame, numbers)
+            result = checkpoint.run(batch_parameters={"dataframe": frame})
+            for validation in result.run_results.values():
+                for outcome in validation.results:
+                    if not outcome.success:
+                        kwargs = outcome.expectation_config.kwargs
+                        found[table].failures.append(
+                            f"marts.{table}: {outcome.expectation_config.type} "
+                            f"{ {k: v for k, v in kwargs.items() if k != 'batch_id'} } "
+                            f"failed on {outcome.result.get('unexpected_count')} rows"
+                            + shown_examples(outcome.result.get("partial_unexpected_list", []))
+                        )
+    return found
+
+
+def check_marts_side_by_side(
+    path: Path, project_dir: Path, context, batch_rows: int, workers: int
+) -> dict[str, MartCheck]:
+    """validate_marts over the DuckDB file's marts in up to `workers` processes, each with a
+    share of the tables and a GX folder of its own, whose suites and results are then moved into
+    the build's (as the landing checks do). A table costs GX a fixed set-up (its suite, its
+    checkpoint: about as much as checking a million values) plus its values: the shares are
+    about equal in that cost, the costliest tables handed out first."""
+    with duckdb.connect(str(path), read_only=True) as connection:
+        costs = connection.sql(
+            "select table_name, 1 + coalesce(estimated_size * column_count, 0) / 1e6 "
+            "from duckdb_tables() "
+            "where schema_name = 'marts' and database_name = current_database()"
+        ).fetchall()
+    shares: list[list[str]] = [[] for _ in range(min(workers, len(costs)))]
+    loads = [0.0] * len(shares)
+    for table, cost in sorted(costs, key=lambda row: (-row[1], row[0])):
+        least = loads.index(min(loads))
+        shares[least].append(table)
+        loads[least] += cost
+    if len(shares) <= 1:
+        return validate_marts(context, mart_tables(path, batch_rows))
+    main_gx = Path(context.root_directory)
+    scratch = Path(tempfile.mkdtemp(prefix="nps-mart-checks-"))
+    found: dict[str, MartCheck] = {}
+    try:
+        # fork when no other thread runs (see check_landing), else spawn
+        method = "fork" if threading.active_count() == 1 else "spawn"
+        with ProcessPoolExecutor(
+            max_workers=len(shares), mp_context=multiprocessing.get_context(method)
+        ) as pool:
+            futures = {}
+            for number, share in enumerate(shares):
+                root = scratch / f"share_{number}"
+                (root / "gx").mkdir(parents=True)
+                shutil.copyfile(
+                    main_gx / "great_expectations.yml", root / "gx" / "great_expectations.yml"
+                )
+                futures[
+                    pool.submit(check_mart_share, path, share, project_dir, batch_rows, root)
+                ] = root
+            for future in as_completed(futures):
+                share_found = future.result()
+                for table, check in share_found.items():
+                    if check.checked:
+                        adopt_results(futures[future] / "gx", main_gx, f"mart_{table}")
+                found.update(share_found)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return found
+
+
+def check_mart_share(
+    path: Path, tables: list[str], project_dir: Path, batch_rows: int, gx_root: Path
+) -> dict[str, MartCheck]:
+    """validate_marts over some of the DuckDB file's marts, results stored under `gx_root`."""
+    context = gx_context(project_dir, gx_root)
+    return validate_marts(context, mart_tables(path, batch_rows, only=tables))
 
 
 def checked_columns(expectations: list, columns: list[str]) -> list[str]:
@@ -819,12 +925,14 @@ def quoted(columns: list[str]) -> str:
     return ", ".join('"' + column.replace('"', '""') + '"' for column in columns)
 
 
-def mart_tables(warehouse, batch_rows: int):
+def mart_tables(warehouse, batch_rows: int, only: list[str] | None = None):
     """(table, {column: DuckDB type name}, a function giving the rows of the columns named as
-    dataframes) for every table of the marts schema, from the DuckDB file or an engine's
-    warehouse."""
+    dataframes) for every table of the marts schema (`only`: those of them), from the DuckDB
+    file or an engine's warehouse."""
     if not isinstance(warehouse, (str, Path)):
         for table in warehouse.tables("marts"):
+            if only is not None and table not in only:
+                continue
             yield (
                 table,
                 warehouse.column_types("marts", table),
@@ -841,6 +949,7 @@ def mart_tables(warehouse, batch_rows: int):
                 "select table_name from information_schema.tables "
                 "where table_schema = 'marts' order by table_name"
             ).fetchall()
+            if only is None or row[0] in only
         ]
         for table in tables:
             relation = connection.sql(f"select * from marts.{table}")

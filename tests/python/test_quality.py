@@ -434,6 +434,42 @@ def test_entities_checked_side_by_side_report_what_one_process_reports(tmp_path,
     )
 
 
+def test_marts_checked_side_by_side_report_what_one_process_reports(tmp_path, monkeypatch):
+    """marts.workers: 2 shares the marts of a DuckDB file out between two processes: the same
+    failures, in table order, the same tables validated, and each suite's result stored and
+    rendered once in the build's GX folder, as one process leaves them."""
+    monkeypatch.setenv("NPS_GX_ROOT", str(tmp_path))
+    path = tmp_path / "w.duckdb"
+    with duckdb.connect(str(path)) as connection:
+        connection.execute("create schema marts")
+        for number in range(5):
+            bad = number % 2 == 0  # marts 0, 2 and 4 each hold one out-of-range NPS
+            connection.execute(
+                f"create table marts.mart_{number} as select cast("
+                f"case when range = 7 and {bad} then 101 else range % 100 end as double) as nps, "
+                "cast(range % 3 as double) / 3 as response_rate "
+                f"from range({1000 * (number + 1)})"
+            )
+        connection.execute("create table marts.mart_without_rules as select 'x' as anything")
+    found = {}
+    for workers in (1, 2):
+        settings = yaml.safe_load((PROJECT_DIR / "quality.yml").read_text())
+        settings["marts"].update(workers=workers, severity="warn")
+        (tmp_path / "quality.yml").write_text(yaml.safe_dump(settings))
+        monkeypatch.setenv("NPS_QUALITY_CONFIG", str(tmp_path / "quality.yml"))
+        notes = quality.check_marts(path, PROJECT_DIR)
+        stored = [stored_results(tmp_path, f"mart_mart_{n}") for n in range(5)]
+        found[workers] = (notes, stored)
+    assert found[1] == found[2]
+    notes, stored = found[2]
+    assert [note.split(":")[0] for note in notes[:-1]] == [
+        "marts.mart_0", "marts.mart_2", "marts.mart_4", "marts.mart_without_rules"
+    ]  # fmt: skip
+    assert all("failed on 1 rows; e.g. 101" in note for note in notes[:3])
+    assert notes[-1].startswith("Mart checks: 5 marts tables validated")
+    assert set(stored) == {(1, 1)}  # one batch each: one result, one page
+
+
 def test_data_docs_render_again_only_the_suites_just_checked(tmp_path, config):
     """After a step's checks only its suites' pages are rendered again, then the index: another
     suite's page stays as its own check rendered it, and the index still links both."""
