@@ -78,13 +78,15 @@ MAIN_PATH = (
 STEPS = ("nps-build full", "dbt build", "dbt floor tables", "floor", "nps-build daily")
 # --steps names each step by a short name.
 STEP_NAMES = dict(zip(("full", "dbt", "floor-tables", "floor", "daily"), STEPS, strict=True))
-# A landing check's progress line (quality.check_landing) and nps-build's phase markers.
+# A landing check's progress line (quality.check_landing) and nps-build's phase markers: the
+# line each phase starts with. The publication starts when the mart checks' last line ("Mart
+# checks: N marts tables validated") is printed; "Published the marts" is printed once it is done.
 GX_LINE = re.compile(r"^\s*(\w+): ([\d,]+) rows in (\d+) file\(s\) checked \(([\d.]+) s\)")
 PHASES = (
     ("landing checks", "Landing checks (Great Expectations)"),
     ("dbt build", "Running with dbt="),
     ("mart checks", "Mart checks (Great Expectations)"),
-    ("publish + summary", "Published the marts"),
+    ("publish + summary", "Mart checks: "),
 )
 
 
