@@ -175,7 +175,8 @@ def checkpoint_for(
     import great_expectations as gx
 
     forget_previous_results(context, name)
-    batch = batch or dataframe_batch(context, name)
+    if batch is None:
+        batch = dataframe_batch(context, name)
     suite = context.suites.add_or_update(gx.ExpectationSuite(name=name, expectations=expectations))
     definition = context.validation_definitions.add_or_update(
         gx.ValidationDefinition(name=name, data=batch, suite=suite)
@@ -839,10 +840,14 @@ def check_marts_side_by_side(
     checkpoint: about as much as checking a million values) plus its values: the shares are
     about equal in that cost, the costliest tables handed out first."""
     with duckdb.connect(str(path), read_only=True) as connection:
+        # every relation mart_tables lists (a view too: duckdb_tables() has no size for it)
         costs = connection.sql(
-            "select table_name, 1 + coalesce(estimated_size * column_count, 0) / 1e6 "
-            "from duckdb_tables() "
-            "where schema_name = 'marts' and database_name = current_database()"
+            "select listed.table_name, "
+            "1 + coalesce(sized.estimated_size * sized.column_count, 0) / 1e6 "
+            "from information_schema.tables as listed "
+            "left join duckdb_tables() as sized on sized.database_name = current_database() "
+            "and sized.schema_name = 'marts' and sized.table_name = listed.table_name "
+            "where listed.table_schema = 'marts' and listed.table_catalog = current_database()"
         ).fetchall()
     shares: list[list[str]] = [[] for _ in range(min(workers, len(costs)))]
     loads = [0.0] * len(shares)

@@ -435,9 +435,9 @@ def test_entities_checked_side_by_side_report_what_one_process_reports(tmp_path,
 
 
 def test_marts_checked_side_by_side_report_what_one_process_reports(tmp_path, monkeypatch):
-    """marts.workers: 2 shares the marts of a DuckDB file out between two processes: the same
-    failures, in table order, the same tables validated, and each suite's result stored and
-    rendered once in the build's GX folder, as one process leaves them."""
+    """marts.workers: 2 shares the marts of a DuckDB file (a view among them) out between two
+    processes: the same failures, in table order, the same tables validated, and each suite's
+    result stored and rendered once in the build's GX folder, as one process leaves them."""
     monkeypatch.setenv("NPS_GX_ROOT", str(tmp_path))
     path = tmp_path / "w.duckdb"
     with duckdb.connect(str(path)) as connection:
@@ -451,6 +451,7 @@ def test_marts_checked_side_by_side_report_what_one_process_reports(tmp_path, mo
                 f"from range({1000 * (number + 1)})"
             )
         connection.execute("create table marts.mart_without_rules as select 'x' as anything")
+        connection.execute("create view marts.mart_view as select 150.0 as nps")
     found = {}
     for workers in (1, 2):
         settings = yaml.safe_load((PROJECT_DIR / "quality.yml").read_text())
@@ -463,10 +464,12 @@ def test_marts_checked_side_by_side_report_what_one_process_reports(tmp_path, mo
     assert found[1] == found[2]
     notes, stored = found[2]
     assert [note.split(":")[0] for note in notes[:-1]] == [
-        "marts.mart_0", "marts.mart_2", "marts.mart_4", "marts.mart_without_rules"
+        "marts.mart_0", "marts.mart_2", "marts.mart_4", "marts.mart_view",
+        "marts.mart_without_rules",
     ]  # fmt: skip
     assert all("failed on 1 rows; e.g. 101" in note for note in notes[:3])
-    assert notes[-1].startswith("Mart checks: 5 marts tables validated")
+    assert "failed on 1 rows; e.g. 150" in notes[3]  # a view is checked too
+    assert notes[-1].startswith("Mart checks: 6 marts tables validated")
     assert set(stored) == {(1, 1)}  # one batch each: one result, one page
 
 
