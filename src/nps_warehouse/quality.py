@@ -363,21 +363,10 @@ def check_landing(
     else:
         scratch = Path(tempfile.mkdtemp(prefix="nps-landing-checks-"))
         try:
-            # fork: the workers inherit GX, imported above, instead of importing it again
-            # (seconds); only from a process with no other thread, which a fork would not copy
-            # (a lock one held would stay held in the child): else spawn
-            method = "fork" if threading.active_count() == 1 else "spawn"
-            pool = ProcessPoolExecutor(
-                max_workers=min(workers, len(jobs)), mp_context=multiprocessing.get_context(method)
-            )
-            with pool:
+            with worker_pool(min(workers, len(jobs))) as pool:
                 futures = {}
                 for entity in sorted(jobs, key=lambda e: -bytes_to_check(raw_dir, e, jobs[e])):
-                    root = scratch / entity
-                    (root / "gx").mkdir(parents=True)
-                    shutil.copyfile(
-                        main_gx / "great_expectations.yml", root / "gx" / "great_expectations.yml"
-                    )
+                    root = worker_gx_root(scratch / entity, main_gx)
                     future = pool.submit(
                         check_entity, entity, raw_dir, project_dir, config, jobs[entity], root
                     )
@@ -404,6 +393,22 @@ def check_landing(
             + f"\nGX Data Docs: {docs}"
         )
     return [*warnings_, f"GX Data Docs: {docs}"]
+
+
+def worker_pool(workers: int) -> ProcessPoolExecutor:
+    """Processes for checks side by side. Forked: the workers inherit GX, imported already,
+    instead of importing it again (seconds); only from a process with no other thread, which a
+    fork would not copy (a lock one held would stay held in the child): else spawned."""
+    method = "fork" if threading.active_count() == 1 else "spawn"
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method))
+
+
+def worker_gx_root(root: Path, main_gx: Path) -> Path:
+    """A worker's own GX root (`root`/gx, with the build's configuration): its results are
+    moved into the build's GX folder after (adopt_results)."""
+    (root / "gx").mkdir(parents=True)
+    shutil.copyfile(main_gx / "great_expectations.yml", root / "gx" / "great_expectations.yml")
+    return root
 
 
 def bytes_to_check(raw_dir: Path, entity: str, names: list[str] | None) -> int:
@@ -861,18 +866,10 @@ def check_marts_side_by_side(
     scratch = Path(tempfile.mkdtemp(prefix="nps-mart-checks-"))
     found: dict[str, MartCheck] = {}
     try:
-        # fork when no other thread runs (see check_landing), else spawn
-        method = "fork" if threading.active_count() == 1 else "spawn"
-        with ProcessPoolExecutor(
-            max_workers=len(shares), mp_context=multiprocessing.get_context(method)
-        ) as pool:
+        with worker_pool(len(shares)) as pool:
             futures = {}
             for number, share in enumerate(shares):
-                root = scratch / f"share_{number}"
-                (root / "gx").mkdir(parents=True)
-                shutil.copyfile(
-                    main_gx / "great_expectations.yml", root / "gx" / "great_expectations.yml"
-                )
+                root = worker_gx_root(scratch / f"share_{number}", main_gx)
                 futures[
                     pool.submit(check_mart_share, path, share, project_dir, batch_rows, root)
                 ] = root
