@@ -181,6 +181,10 @@ def main(argv: list[str] | None = None) -> int:
             state = landing_folder.inspect(raw_dir)
             check_pii_salt(raw_dir, state)
             engines.check_data_set(target, raw_dir)
+            # Before anything runs (dbt's reader would say the same once it has parsed the project).
+            problem = quality.no_files_problem(raw_dir, project_dir)
+            if problem:
+                raise landing_folder.LandingFolderError(problem)
             build_plan = incremental.plan(raw_dir, target, full_refresh=args.full_refresh)
             print(build_plan.describe(), flush=True)
             print("Landing checks (Great Expectations) ...", flush=True)

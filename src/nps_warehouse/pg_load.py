@@ -170,6 +170,9 @@ def load(
     loaded: dict[str, int] = {}
     folder = os.path.abspath(raw_dir)
     state = landing_folder.inspect(raw_dir)
+    problem = quality.no_files_problem(raw_dir)
+    if problem:
+        raise LoadError(problem)
     try:
         with connection.cursor() as cursor, duckdb.connect() as duck:
             duck.execute("set enable_progress_bar = false")
@@ -178,20 +181,6 @@ def load(
             for entity in LANDING_CONTRACT:
                 listing = quality.landing_files(Path(raw_dir) / entity)
                 readable = [entry for entry in listing if entry.unread_reason is None]
-                unread = [f"{e.name} ({e.unread_reason})" for e in listing if e.unread_reason]
-                if not readable:
-                    raise LoadError(
-                        f"No landing files for '{entity}': expected one or more *.csv, *.csv.gz or"
-                        f" *.parquet files in {folder}/{entity}/"
-                        + (
-                            f" (it holds only files that are not read: {', '.join(unread)})"
-                            if unread
-                            else ""
-                        )
-                        + f". Set NPS_RAW_DIR to your landing folder (now '{folder}') or add the"
-                        " entity's export there. A file holding only the header row declares an"
-                        " entity with no rows."
-                    )
                 rows = 0
                 for entry in listing:
                     stat = None if entry.name.endswith("/") else entry.path.stat()

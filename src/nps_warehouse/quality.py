@@ -248,6 +248,42 @@ def landing_files(folder: Path) -> list[LandingFile]:
     return sorted(entries, key=lambda entry: entry.name)
 
 
+def no_files_message(
+    raw_dir: Path, entity: str, unread: list[str], project_dir: Path | None = None
+) -> str:
+    """What to do when an entity folder has no file to read (`unread`: its other entries, each
+    'name (reason)'). dbt's reader (macro landing_readable_files) says the same words."""
+    from nps_warehouse import landing_folder
+
+    folder = os.path.abspath(raw_dir)
+    own_raw = project_dir is not None and landing_folder.is_default_raw_dir(raw_dir, project_dir)
+    return (
+        f"No landing files for '{entity}': expected one or more *.csv, *.csv.gz or *.parquet"
+        f" files in {folder}/{entity}/"
+        + (f" (it holds only files that are not read: {', '.join(unread)})" if unread else "")
+        + f". Set NPS_RAW_DIR to your landing folder (now '{folder}') or add the entity's"
+        " export there. A file holding only the header row declares an entity with no rows."
+        + (
+            " This is the project's own data/raw: `make build` writes sample data into it"
+            " while it holds no file at all."
+            if own_raw
+            else ""
+        )
+    )
+
+
+def no_files_problem(raw_dir: Path, project_dir: Path | None = None) -> str | None:
+    """no_files_message for the first entity of the contract with no file to read in `raw_dir`
+    (None when every entity has one): nps-build and the PostgreSQL loader ask before anything
+    runs, where dbt would stop only once it has parsed the project."""
+    for entity in LANDING_CONTRACT:
+        listing = landing_files(Path(raw_dir) / entity)
+        if not any(entry.unread_reason is None for entry in listing):
+            unread = [f"{entry.name} ({entry.unread_reason})" for entry in listing]
+            return no_files_message(raw_dir, entity, unread, project_dir)
+    return None
+
+
 def reader_sql(file: LandingFile, header: bool = True, rejects: bool = True) -> str:
     """The DuckDB table function reading a landing file, every column as text (the dbt reader's
     options); CSV lines the reader cannot use go to the temp table nps_rejects."""

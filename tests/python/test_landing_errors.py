@@ -7,6 +7,8 @@ import shutil
 import pytest
 from conftest import PROJECT_DIR, run_build
 
+from nps_warehouse import quality
+
 # Every test here runs or reads a whole build (end to end); `make test-fast` leaves them out.
 pytestmark = pytest.mark.build
 
@@ -37,9 +39,29 @@ def test_missing_entity_folder_says_where_to_look(tmp_path):
     shutil.rmtree(raw / "loop_followups")
     build = run_build(raw, tmp_path / "build")
     assert build.returncode == 1
-    assert "No landing files for 'loop_followups'" in build.output
+    assert quality.no_files_message(raw, "loop_followups", []) in build.output
     assert "NPS_RAW_DIR" in build.output
     assert "Traceback" not in build.output
+    assert "Landing checks" not in build.output  # asked before anything runs
+    assert "Running with dbt" not in build.output
+
+
+@pytest.mark.parametrize("unread", [[], ["notes.txt (not a landing file type)"]])
+def test_dbt_alone_says_what_nps_build_says_about_an_entity_without_files(project_dbt, unread):
+    """dbt's reader (macro landing_readable_files), which dbt alone meets, words it as nps-build
+    does."""
+    entity = "loop_followups"
+    listing = [
+        {"name": name, "unread_reason": reason.rstrip(")")}
+        for name, reason in (entry.split(" (", 1) for entry in unread)
+    ]
+    done, _ = project_dbt(
+        "compile", "-q", "--inline",
+        f"{{{{ landing_readable_files('{entity}', '{HEADER_ONLY}/{entity}', {listing}) }}}}",
+    )  # fmt: skip
+    assert done.returncode != 0
+    output = " ".join((done.stdout + done.stderr).split())
+    assert quality.no_files_message(HEADER_ONLY, entity, unread) in output, output[-3000:]
 
 
 def test_invalid_as_of_is_explained(tmp_path):
