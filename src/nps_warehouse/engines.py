@@ -7,6 +7,7 @@ Every problem with a target is one WarehouseError naming what to set, never a tr
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -164,6 +165,13 @@ def spark_dir(project_dir: Path) -> Path:
     return folder if folder.is_absolute() else project_dir / folder
 
 
+def names_table(sql: str, schema: str, table: str) -> bool:
+    """Whether `sql` names schema.table, quoted or not, in any case."""
+    part = r'(?:"{0}"|\b{0}\b)'
+    pattern = part.format(re.escape(schema)) + r"\s*\.\s*" + part.format(re.escape(table))
+    return re.search(pattern, sql, flags=re.IGNORECASE) is not None
+
+
 class SparkWarehouse:
     """The warehouse on the spark target, read the way the DuckDB file is read (a query's columns
     and rows, a table's column types, a query in batches of dataframes).
@@ -190,13 +198,17 @@ class SparkWarehouse:
                     found[(schema_dir.name[: -len(".db")], table_dir.name)] = table_dir
         return found
 
-    def connect(self):
-        """An in-memory DuckDB database with one view per Spark table, schema.table as in Spark."""
+    def connect(self, sql: str | None = None):
+        """An in-memory DuckDB database with one view per Spark table, schema.table as in Spark;
+        given `sql`, only the tables it names (each view reads its table's Parquet schema: the mart
+        checks, reading the marts one at a time, made ~60 views for each)."""
         import duckdb
 
         connection = duckdb.connect()
         connection.execute("set TimeZone = 'UTC'; set enable_progress_bar = false")
         for (schema, table), folder in self.table_folders().items():
+            if sql is not None and not names_table(sql, schema, table):
+                continue
             source = (
                 f"read_parquet('{(folder / '*.parquet').as_posix().replace(chr(39), chr(39) * 2)}')"
             )
@@ -216,7 +228,7 @@ class SparkWarehouse:
     def fetch(self, sql: str, params=None) -> tuple[list[str], list[tuple]]:
         import duckdb
 
-        with self.connect() as connection:
+        with self.connect(sql) as connection:
             try:
                 relation = connection.execute(sql, params)
             except duckdb.CatalogException as error:
@@ -235,13 +247,14 @@ class SparkWarehouse:
 
     def column_types(self, schema: str, table: str) -> dict[str, str]:
         """Column -> type as DuckDB names it (DOUBLE, BIGINT, VARCHAR, ...), in table order."""
-        with self.connect() as connection:
-            relation = connection.sql(f'select * from "{schema}"."{table}"')
+        sql = f'select * from "{schema}"."{table}"'
+        with self.connect(sql) as connection:
+            relation = connection.sql(sql)
             return dict(zip(relation.columns, map(str, relation.types), strict=True))
 
     def frames(self, sql: str, rows: int):
         """The query's result in dataframes of `rows` rows (the last of what is left)."""
-        with self.connect() as connection:
+        with self.connect(sql) as connection:
             yield from frames_of(connection.sql(sql), rows)
 
 

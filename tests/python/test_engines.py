@@ -151,7 +151,8 @@ def spark_builds(landing, tmp_path_factory):
         env={**os.environ, **env, "NPS_RAW_DIR": str(landing), "NPS_PII_SALT": "",
              "NPS_PROVEN_SAMPLE_DATA_SET": landing_folder.inspect(landing).data_set,
              "NPS_PROVEN_SAMPLE_FOLDER": str(landing),
-             "DBT_TARGET_PATH": str(work / "second" / "target"),
+             # the first build's target folder: dbt reuses its parse (partial parsing)
+             "DBT_TARGET_PATH": str(work / "first" / "target"),
              "DBT_LOG_PATH": str(work / "second" / "logs")},
     )  # fmt: skip
     second.output = second.stdout + second.stderr
@@ -338,3 +339,14 @@ def test_timestamp_and_date_casts_agree_on_edge_cases(builds, pg_server):
         return sorted((v, at, day if len(v) == 10 else None) for v, at, day in rows)
 
     assert as_parse_date_sees_it(duck) == as_parse_date_sees_it(pg)
+
+
+def test_a_spark_query_gets_views_of_the_tables_it_names_only():
+    """SparkWarehouse.connect(sql) makes views of the tables the query names, quoted or not, and
+    not of a table whose name only starts or ends the same."""
+    assert engines.names_table("select * from marts.mart_nps_monthly", "marts", "mart_nps_monthly")
+    assert engines.names_table('select 1 from "marts" . "mart_x" as m', "marts", "mart_x")
+    assert engines.names_table("select 1 from MARTS.Mart_X", "marts", "mart_x")
+    assert not engines.names_table("select 1 from marts.mart_x_daily", "marts", "mart_x")
+    assert not engines.names_table("select 1 from audit_marts.mart_x", "marts", "mart_x")
+    assert not engines.names_table("select 1 from marts.mart_x", "core", "mart_x")
