@@ -65,6 +65,8 @@ def as_of(sample_build) -> str:
 def test_reexport_of_old_rows_changes_only_superseded_counts(
     sample_build, reexported_landing, as_of, tmp_path
 ):
+    """Also the reproducibility check: a second build of the same folder with the build's as_of
+    (no model reads the clock) gives every core, marts and intermediate table again."""
     # the same salt as the sample build (the added file makes the folder no longer sample data)
     again = run_build(
         reexported_landing, tmp_path / "build", "--as-of", as_of, env={"NPS_PII_SALT": SAMPLE_SALT}
