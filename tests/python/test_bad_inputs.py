@@ -416,44 +416,18 @@ def test_unreadable_files_stop_with_an_actionable_message(tmp_path, name):
     assert "Running with dbt" not in build.output  # the landing checks stopped it before dbt
 
 
-TOO_MANY_BAD = csv_text(
-    R, [{**BASE[R][0], "response_id": f"R{i}", "score": "11"} for i in range(20)]
-).encode()
-
-
-@pytest.mark.build
-def test_too_many_bad_rows_warn_by_default_and_stop_when_configured(tmp_path):
-    """Over max_bad_share the shipped config warns and quarantines every row (a landing folder
-    with bad rows builds); severity error stops before dbt with the counts."""
-    raw = header_only_with(tmp_path, R, TOO_MANY_BAD)
-    default = run_build(raw, tmp_path / "default")
-    assert default.returncode == 0, default.output[-3000:]
-    assert "survey_responses: 20 of 20 rows (100.0%) fail 'score parses'" in default.output
-    quarantined = default.query(
-        "select reason, count(*) as n from audit.quarantine_rows group by reason"
-    )
-    assert quarantined.to_dict("records") == [{"reason": "score_out_of_range", "n": 20}]
-
-    strict = yaml.safe_load((PROJECT_DIR / "quality.yml").read_text())
-    strict["landing"]["severity"]["bad_rows_over_threshold"] = "error"
-    (tmp_path / "strict.yml").write_text(yaml.safe_dump(strict))
-    stopped = run_build(
-        raw, tmp_path / "strict", env={"NPS_QUALITY_CONFIG": str(tmp_path / "strict.yml")}
-    )
-    assert stopped.returncode == 1
-    assert "max_bad_share 5%" in stopped.output
-    assert "Traceback" not in stopped.output
-    assert "Running with dbt" not in stopped.output
-
-
 def test_base_rows_are_valid():
     """The unchanged base row of every entity is valid (else cases would test nothing)."""
     assert set(BASE) == set(LANDING_CONTRACT)
 
 
 # --------------------------------------------------------------------------------------
-# Undecodable lines are found when the landing model runs, not when it is compiled
+# Too many bad rows; undecodable lines found at run time, not compiled in
 # --------------------------------------------------------------------------------------
+
+TOO_MANY_BAD = csv_text(
+    R, [{**BASE[R][0], "response_id": f"B{i}", "score": "11"} for i in range(20)]
+).encode()
 
 
 def responses_with_a_latin1_row(ids: list[str], bad: str) -> bytes:
@@ -471,16 +445,54 @@ def responses_with_a_latin1_row(ids: list[str], bad: str) -> bytes:
     )
 
 
+@pytest.fixture(scope="module")
+def problem_rows_build(tmp_path_factory):
+    """One nps-build, shipped quality.yml, of the header-only folder plus two response files:
+    survey_responses.csv (four rows, the third in Latin-1) and bad_scores.csv (20 rows scoring
+    11, far over max_bad_share). Returns (landing folder, work folder, the build)."""
+    root = tmp_path_factory.mktemp("problem_rows")
+    raw = header_only_with(root, R, responses_with_a_latin1_row(["R1", "R2", "R3", "R4"], "R3"))
+    (raw / R / "bad_scores.csv").write_bytes(TOO_MANY_BAD)
+    build = run_build(raw, root / "build")
+    assert build.returncode == 0, build.output[-5000:]
+    return raw, root / "build", build
+
+
 @pytest.mark.build
-def test_undecodable_lines_are_found_at_run_time_not_compiled_in(tmp_path):
+def test_too_many_bad_rows_warn_by_default_and_stop_when_configured(problem_rows_build, tmp_path):
+    """Over max_bad_share the shipped config warns and the build goes on, the bad rows
+    quarantined; severity error stops before dbt with the counts."""
+    raw, _, default = problem_rows_build
+    assert re.search(
+        r"survey_responses: 20 of \d+ rows \([\d.]+%\) fail 'score parses'", default.output
+    ), default.output[-3000:]
+    quarantined = default.query(
+        "select reason, count(*) as n from audit.quarantine_rows"
+        " where source_file_name = 'bad_scores.csv' group by reason"
+    )
+    assert quarantined.to_dict("records") == [{"reason": "score_out_of_range", "n": 20}]
+
+    strict = yaml.safe_load((PROJECT_DIR / "quality.yml").read_text())
+    strict["landing"]["severity"]["bad_rows_over_threshold"] = "error"
+    (tmp_path / "strict.yml").write_text(yaml.safe_dump(strict))
+    stopped = run_build(
+        raw, tmp_path / "strict", env={"NPS_QUALITY_CONFIG": str(tmp_path / "strict.yml")}
+    )
+    assert stopped.returncode == 1
+    assert "max_bad_share 5%" in stopped.output
+    assert "Traceback" not in stopped.output
+    assert "Running with dbt" not in stopped.output
+
+
+@pytest.mark.build
+def test_undecodable_lines_are_found_at_run_time_not_compiled_in(problem_rows_build):
     """The landing model's compiled SQL reads the undecodable rows from the temp table its
     pre-hook filled (no line number is compiled in); the row is still quarantined as invalid_utf8,
     numbered after the file's readable rows, and the log names the file and line. An incremental
-    build scans only the new file."""
-    raw = header_only_with(tmp_path, R, responses_with_a_latin1_row(["R1", "R2", "R3", "R4"], "R3"))
-    build = run_build(raw, tmp_path / "build")
-    assert build.returncode == 0, build.output[-5000:]
-    compiled_models = tmp_path / "build" / "target" / "compiled" / "nps_warehouse" / "models"
+    build scans only the new file. (It adds a file to the shared build's folder: the last test of
+    this module to use it.)"""
+    raw, work, build = problem_rows_build
+    compiled_models = work / "target" / "compiled" / "nps_warehouse" / "models"
     compiled = (compiled_models / "staging/survey/base/base_survey__responses.sql").read_text()
     assert "nps_undecodable_survey_responses" in compiled
     assert "'invalid_utf8'" in compiled  # one branch, whatever the file holds
@@ -490,7 +502,8 @@ def test_undecodable_lines_are_found_at_run_time_not_compiled_in(tmp_path):
     )
     read = (
         "select _file_name, _row_number, coalesce(_read_problem, '-'), coalesce(response_id, '-')"
-        " from staging.base_survey__responses order by all"
+        " from staging.base_survey__responses where _file_name like 'survey_responses%'"
+        " order by all"
     )
     assert build.query(read).values.tolist() == [
         ["survey_responses.csv", 1, "-", "R1"],
@@ -506,7 +519,7 @@ def test_undecodable_lines_are_found_at_run_time_not_compiled_in(tmp_path):
     (raw / R / "survey_responses_2.csv").write_bytes(
         responses_with_a_latin1_row(["R5", "R6"], "R5")
     )
-    again = run_build(raw, tmp_path / "build")
+    again = run_build(raw, work)
     assert again.returncode == 0, again.output[-5000:]
     assert "survey_responses_2.csv line 2 is not valid UTF-8" in again.output
     assert "survey_responses.csv line 4" not in again.output  # a file read before is not scanned

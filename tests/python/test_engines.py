@@ -248,7 +248,8 @@ def test_a_second_postgres_build_is_incremental_and_changes_nothing(builds, pg_s
          "--exclude", "resource_type:test", "resource_type:unit_test",
          "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR / "profiles")],
         cwd=PROJECT_DIR, capture_output=True, text=True, check=False,
-        env={**on_postgres.env, "DBT_TARGET_PATH": str(on_postgres.duckdb_path.parent / "second")},
+        # the first build's target folder (run_build's): dbt reuses its parse (partial parsing)
+        env={**on_postgres.env, "DBT_LOG_PATH": str(on_postgres.duckdb_path.parent / "second")},
     )  # fmt: skip
     assert second.returncode == 0, (second.stdout + second.stderr)[-5000:]
     assert "incremental model staging.base_survey__responses_validated" in second.stdout
