@@ -125,15 +125,26 @@ def test_real_data_without_a_salt_stops_with_what_to_do(tmp_path):
     assert not (tmp_path / "build" / "nps.duckdb").exists()
 
 
-def test_dbt_alone_without_a_salt_stops_too(tmp_path):
+@pytest.fixture(scope="module")
+def dbt_alone_dir(tmp_path_factory) -> dict[str, str]:
+    """One DuckDB path and target folder for this module's `dbt compile` runs (none writes a
+    table), so that dbt parses the project once and then only the files an environment variable
+    changed (partial parsing)."""
+    work = tmp_path_factory.mktemp("dbt_alone")
+    return {
+        "NPS_DUCKDB_PATH": str(work / "nps.duckdb"),
+        "DBT_TARGET_PATH": str(work / "target"),
+        "DBT_LOG_PATH": str(work / "logs"),
+    }
+
+
+def test_dbt_alone_without_a_salt_stops_too(tmp_path, dbt_alone_dir):
     """The macro guards the same rule for whoever runs dbt directly."""
     raw = tmp_path / "raw"
     shutil.copytree(PROJECT_DIR / "tests" / "fixtures" / "landing_header_only", raw)
     env = {key: value for key, value in os.environ.items() if key != "NPS_PII_SALT"} | {
         "NPS_RAW_DIR": str(raw),
-        "NPS_DUCKDB_PATH": str(tmp_path / "nps.duckdb"),
-        "DBT_TARGET_PATH": str(tmp_path / "target"),
-        "DBT_LOG_PATH": str(tmp_path / "logs"),
+        **dbt_alone_dir,
     }
     completed = subprocess.run(
         [str(Path(sys.executable).with_name("dbt")), "compile", "--select", "base_crm__contacts_validated",
@@ -144,7 +155,7 @@ def test_dbt_alone_without_a_salt_stops_too(tmp_path):
     assert "NPS_PII_SALT is not set" in completed.stdout
 
 
-def test_dbt_alone_proves_sample_data_file_by_file(tmp_path):
+def test_dbt_alone_proves_sample_data_file_by_file(tmp_path, dbt_alone_dir):
     """Without the proof the command line passes to dbt, the macro proves a sample folder itself (sizes, then each
     file's sha256, one file per query): the untouched sample needs no salt; a file grown by a
     byte, or changed at the same size, makes it real data that does."""
@@ -156,9 +167,7 @@ def test_dbt_alone_proves_sample_data_file_by_file(tmp_path):
         if key not in ("NPS_PII_SALT", "NPS_PROVEN_SAMPLE_DATA_SET", "NPS_PROVEN_SAMPLE_FOLDER")
     } | {
         "NPS_RAW_DIR": str(raw),
-        "NPS_DUCKDB_PATH": str(tmp_path / "nps.duckdb"),
-        "DBT_TARGET_PATH": str(tmp_path / "target"),
-        "DBT_LOG_PATH": str(tmp_path / "logs"),
+        **dbt_alone_dir,
     }
 
     def compile_contacts() -> subprocess.CompletedProcess:
