@@ -445,6 +445,15 @@ def responses_with_a_latin1_row(ids: list[str], bad: str) -> bytes:
     )
 
 
+# The responses of the files named survey_responses*, as the landing model read them: file, row
+# number in its file, read problem, id.
+RESPONSES_AS_READ = (
+    "select _file_name, _row_number, coalesce(_read_problem, '-'), coalesce(response_id, '-')"
+    " from staging.base_survey__responses where _file_name like 'survey_responses%'"
+    " order by all"
+)
+
+
 @pytest.fixture(scope="module")
 def problem_rows_build(tmp_path_factory):
     """One nps-build, shipped quality.yml, of the header-only folder plus two response files:
@@ -500,11 +509,7 @@ def test_undecodable_lines_are_found_at_run_time_not_compiled_in(problem_rows_bu
     assert "survey_responses.csv line 4 is not valid UTF-8; quarantined as invalid_utf8" in (
         build.output
     )
-    read = (
-        "select _file_name, _row_number, coalesce(_read_problem, '-'), coalesce(response_id, '-')"
-        " from staging.base_survey__responses where _file_name like 'survey_responses%'"
-        " order by all"
-    )
+    read = RESPONSES_AS_READ
     assert build.query(read).values.tolist() == [
         ["survey_responses.csv", 1, "-", "R1"],
         ["survey_responses.csv", 2, "-", "R2"],

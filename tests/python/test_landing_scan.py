@@ -12,7 +12,13 @@ import shutil
 
 import pytest
 from conftest import run_build
-from test_bad_inputs import HEADER_ONLY, R, csv_text, responses_with_a_latin1_row
+from test_bad_inputs import (
+    HEADER_ONLY,
+    RESPONSES_AS_READ,
+    R,
+    csv_text,
+    responses_with_a_latin1_row,
+)
 from test_oracle import BASE
 
 from nps_warehouse.contract import LANDING_CONTRACT
@@ -63,11 +69,7 @@ def test_daily_files_sharing_a_header_are_read_together_each_row_numbered_in_its
     one_scan = re.compile(r"read_csv\(\[[^\]]*_20260101\.csv'[^\]]*_20260102\.csv'[^\]]*\]")
     assert one_scan.search(compiled), "the CSV files sharing a header are not read in one scan"
     assert re.search(r"read_parquet\(\[[^\]]*_20260104[^\]]*_20260105[^\]]*\]", compiled)
-    read = (
-        "select _file_name, _row_number, coalesce(_read_problem, '-'), coalesce(response_id, '-')"
-        " from staging.base_survey__responses order by all"
-    )
-    assert build.query(read).values.tolist() == [
+    assert build.query(RESPONSES_AS_READ).values.tolist() == [
         ["survey_responses_20260101.csv", 1, "-", "R1"],
         ["survey_responses_20260101.csv", 2, "-", "R2"],
         ["survey_responses_20260102.csv", 1, "-", "R4"],
