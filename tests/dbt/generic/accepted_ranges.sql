@@ -20,47 +20,12 @@
     {%- if spec.max_value is defined -%}
         {%- do bounds.append(spec.column ~ (' <= ' if inclusive else ' < ') ~ spec.max_value) -%}
     {%- endif -%}
-    {%- do checks.append({'column': spec.column, 'accepted': bounds | join(' and ')}) -%}
+    {%- set accepted = bounds | join(' and ') -%}
+    {%- do checks.append({
+        'column': spec.column,
+        'accepted': accepted,
+        'condition': spec.column ~ ' is not null and not (' ~ accepted ~ ')',
+    }) -%}
 {%- endfor %}
-with counts as (
-    select
-        {%- for check in checks %}
-        sum(
-            case when {{ check.column }} is not null and not ({{ check.accepted }}) then 1 else 0 end
-        ) as outside_{{ loop.index }}{{ ',' if not loop.last }}
-        {%- endfor %}
-    from {{ model }}
-),
-
-listed as (
-    {%- for check in checks %}
-    select
-        {{ loop.index }} as column_position,
-        '{{ check.column }}' as column_name,
-        '{{ check.accepted }}' as accepted
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
-    {%- endfor %}
-),
-
-outside as (
-    select
-        listed.column_name,
-        listed.accepted,
-        case listed.column_position
-            {%- for check in checks %}
-            when {{ loop.index }} then counts.outside_{{ loop.index }}
-            {%- endfor %}
-        end as values_outside
-    from counts
-    cross join listed
-)
-
-select
-    column_name,
-    accepted,
-    values_outside
-from outside
-where values_outside > 0
+{{ columns_failing(model, checks, 'values_outside', labels=['accepted']) }}
 {% endtest %}
