@@ -104,6 +104,22 @@ def test_counts_add_up_over_bounded_batches(tmp_path, config):
     assert any("3 of 21 rows (14.3%) fail 'score is present'" in line for line in small)
 
 
+def test_batches_are_validated_without_a_data_fingerprint(tmp_path, config):
+    """GX would hash every value of every batch for a marker that nothing reads (a third of the
+    landing checks' time at ~1M responses): the stored result keeps the batch's load time but no
+    fingerprint, and the check still finds and counts the bad value."""
+    raw = landing_with_scores(tmp_path / "raw", ["9", "x", "10"])
+    config(batch_rows=100000, max_bad_share=1.0)
+    found = quality.check_landing(raw, PROJECT_DIR)
+    assert any("1 of 3 rows (33.3%) fail 'score parses'" in line for line in found), found
+    uncommitted = tmp_path / "gx" / "uncommitted"
+    stored = list((uncommitted / "validations" / "landing_survey_responses").rglob("*.json"))
+    assert len(stored) == 1
+    markers = json.loads(stored[0].read_text())["meta"]["batch_markers"]
+    assert "ge_load_time" in markers
+    assert "pandas_data_fingerprint" not in markers
+
+
 def test_one_batch_of_many_files_names_the_files_of_the_failing_rows(tmp_path, config):
     """Rows of many small files are checked together (one checkpoint run, not one per file); a
     failure still names only the files its rows are in."""
