@@ -21,6 +21,9 @@
         "create table " ~ relation ~ " (invocation_id " ~ dbt.type_string() ~ ", build_number "
         ~ dbt.type_bigint() ~ ", is_full_refresh " ~ dbt.type_boolean() ~ ", model_name " ~ dbt.type_string()
         ~ ") " ~ table_format_clause()) -%}
+    {#- dbt's relation cache was filled before this hook: without this, build_number and
+        finish_build_log would not see the table until the next build. -#}
+    {%- do adapter.cache_added(relation) -%}
     {%- endif -%}
     {%- set last = run_query("select max(build_number) from " ~ relation).rows[0][0] -%}
     {%- do run_query(
