@@ -1,3 +1,4 @@
+{{ per_response_model_config() }}
 {#- Every theme a commented response mentions: in its tags, or by a keyword pattern of the
     theme_keywords seed matched in its comment. -#}
 with
@@ -7,7 +8,10 @@ responses as (
         response_id,
         comment,
         tags
-    from {{ ref('fct_nps_responses') }}
+    from (
+        select * from {{ ref('fct_nps_responses') }}
+        {{- where_response_recomputed('response_id') }}
+    ) as recomputed_responses
     where comment is not null or tags is not null
 ),
 

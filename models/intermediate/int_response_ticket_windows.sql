@@ -1,3 +1,4 @@
+{{ per_response_model_config(with_tickets=true) }}
 {#- The account's support tickets created in the window before each response: on or after
     responded_at − ticket_window_days (inclusive) and strictly before responded_at. Durations and
     SLA breach on the clock of the var sla_clock (calendar or business). -#}
@@ -10,6 +11,7 @@ responses as (
         account_id,
         responded_at
     from {{ ref('fct_nps_responses') }}
+    {{- where_response_recomputed('response_id', with_tickets=true) }}
 ),
 
 tickets as (

@@ -7,9 +7,11 @@ landing file is cut into three parts by row, delivered on three days, so rows ar
 parents (late parents), newer versions of rows arrive after the rows they replace (edits of old
 rows), and a contact is broken on day 2 (its account cleared, so it and its invitations and
 responses are quarantined) and fixed on day 3 (they come back). Every mart, the audit tables and
-the staging and intermediate tables must agree (counts exactly, doubles to 1e-9). Then a file read
-earlier changes: dbt alone refuses to add to it. (What nps-build decides then is
-test_incremental_plan.py, without a build.)
+the staging and intermediate tables must agree (counts exactly, doubles to 1e-9). as_of moves
+forward on day 2 (the latest event) and back on day 3 (`--as-of`, ten days before day 2's), so the
+per-response models built by increments follow it both ways. Then a file read earlier changes: dbt
+alone refuses to add to it, and other settings make the per-response models recompute every
+response. (What nps-build decides then is test_incremental_plan.py, without a build.)
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ DAYS = 3
 SALT = "pytest-incremental-salt"
 # Columns that say which build wrote a row, not what it holds.
 BOOKKEEPING = {"_build_number"}
+# Tables that log builds (one row per build), not data: the reference is one build, not three.
+BUILD_LOGS = ("build_log", "warehouse_data_set", "int_build_settings")
 
 
 def split_csv(path: Path, parts: int) -> list[bytes]:
@@ -122,10 +126,11 @@ def deliver(day: Path, landing: Path) -> None:
             target.write_bytes(path.read_bytes())
 
 
-def full_refresh(landing: Path, work: Path) -> subprocess.CompletedProcess:
+def full_refresh(landing: Path, work: Path, as_of: str) -> subprocess.CompletedProcess:
     """The reference: every model rebuilt from every file (tests are the incremental side's)."""
     return subprocess.run(
         [str(Path(sys.executable).with_name("dbt")), "build", "--full-refresh",
+         "--vars", f"{{as_of: '{as_of}'}}",
          "--exclude", "resource_type:test", "resource_type:unit_test",
          "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR / "profiles")],
         cwd=PROJECT_DIR, capture_output=True, text=True, check=False,
@@ -149,13 +154,24 @@ def daily(tmp_path_factory):
     days = write_batches(source, root / "batches")
     contact_id = break_and_fix_a_contact(source, days)
     landing = root / "landing"
-    builds, broken = [], None
+    builds, broken, as_of = [], None, None
     for number, day in enumerate(days, start=1):
         deliver(day, landing)
+        extra = []
         if number == DAYS:
             (root / "full").mkdir()
             shutil.copyfile(builds[-1].duckdb_path, root / "full" / "nps.duckdb")
-        build = run_build(landing, root / "incremental", env={"NPS_PII_SALT": SALT})
+            with duckdb.connect(str(builds[-1].duckdb_path), read_only=True) as connection:
+                as_of = (
+                    connection.sql(
+                        "select cast(cast(as_of_at as date) - interval 10 day as date)"
+                        " from intermediate.int_build_as_of"
+                    )
+                    .fetchall()[0][0]
+                    .isoformat()
+                )
+            extra = ["--as-of", as_of]
+        build = run_build(landing, root / "incremental", *extra, env={"NPS_PII_SALT": SALT})
         assert build.returncode == 0, build.output[-5000:]
         builds.append(build)
         if number == 2:
@@ -164,7 +180,7 @@ def daily(tmp_path_factory):
                     "select count(*) from audit.quarantine_rows"
                     f" where reason = 'contact_quarantined' and raw_values like '%{contact_id}%'"
                 ).fetchall()[0][0]
-    reference = full_refresh(landing, root / "full")
+    reference = full_refresh(landing, root / "full", as_of)
     assert reference.returncode == 0, (reference.stdout + reference.stderr)[-5000:]
     return builds, root / "full" / "nps.duckdb", contact_id, broken, landing, root
 
@@ -176,7 +192,7 @@ def tables(path: Path) -> list[str]:
             for schema, name in connection.sql(
                 "select table_schema, table_name from information_schema.tables"
                 " where table_schema in ('marts', 'core', 'audit', 'staging', 'intermediate')"
-                " and table_name not in ('build_log', 'warehouse_data_set')"
+                f" and table_name not in {BUILD_LOGS}"
                 " order by 1, 2"
             ).fetchall()
         ]
@@ -252,3 +268,48 @@ def test_dbt_alone_refuses_to_add_to_a_changed_file(daily):
     assert done.returncode != 0
     assert f"{changed.name} (changed: size or modification time differs)" in done.stdout
     assert "--full-refresh" in done.stdout
+
+
+PER_RESPONSE_MODELS = (
+    "fct_nps_responses",
+    "int_response_themes",
+    "int_response_ticket_windows",
+    "mart_sentiment_vs_resolution",
+)
+
+
+def compiled_recompute_filters(root: Path, landing: Path, warehouse: Path, *vars_: str) -> dict:
+    """`dbt compile` of the per-response models on a copy of the incremental warehouse: for
+    each, whether its compiled SQL keeps only the responses to recompute."""
+    work = root / f"compile{len(vars_)}"
+    work.mkdir()
+    shutil.copyfile(warehouse, work / "nps.duckdb")
+    done = subprocess.run(
+        [str(Path(sys.executable).with_name("dbt")), "compile", "--select", *PER_RESPONSE_MODELS,
+         *vars_, "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR / "profiles")],
+        cwd=PROJECT_DIR, capture_output=True, text=True, check=False,
+        env={**os.environ, "NPS_RAW_DIR": str(landing), "NPS_PII_SALT": SALT, "NPS_TARGET": "duckdb",
+             "NPS_DUCKDB_PATH": str(work / "nps.duckdb"),
+             "DBT_TARGET_PATH": str(work / "target"), "DBT_LOG_PATH": str(work / "logs")},
+    )  # fmt: skip
+    assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]
+    return {
+        name: "_build_number >"
+        in next((work / "target" / "compiled").rglob(f"{name}.sql")).read_text()
+        for name in PER_RESPONSE_MODELS
+    }
+
+
+def test_other_settings_recompute_every_response(daily):
+    """The per-response models keep the rows of responses nothing touched only under the
+    settings they were built with: another value of a var (here the SLA clock) and they
+    recompute every response, as a full refresh would."""
+    builds, _, _, _, landing, root = daily
+    last = builds[-1].duckdb_path
+    assert compiled_recompute_filters(root, landing, last) == dict.fromkeys(
+        PER_RESPONSE_MODELS, True
+    )
+    other = ["--vars", "{sla_clock: business}"]
+    assert compiled_recompute_filters(root, landing, last, *other) == dict.fromkeys(
+        PER_RESPONSE_MODELS, False
+    )

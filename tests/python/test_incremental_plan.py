@@ -5,6 +5,7 @@ or is gone, when there is no manifest, or when asked."""
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -69,3 +70,19 @@ def test_the_manifest_skips_what_no_reader_reads(landing):
     assert list(incremental.current_manifest(landing)["crm_accounts"]) == [
         "crm_accounts_20260101.csv"
     ]
+
+
+def test_every_var_read_is_in_the_settings_fingerprint():
+    """The per-response models built by increments recompute every response when a setting
+    changes (macros/incremental_responses.sql, settings_fingerprint): a var read anywhere in the
+    project and missing from settings_vars would leave rows computed with its old value."""
+    project = Path(__file__).resolve().parents[2]
+    macro = (project / "macros" / "incremental_responses.sql").read_text()
+    listed = macro[macro.index("{% macro settings_vars() %}") :]
+    listed = set(re.findall(r"'([a-z_0-9]+)'", listed[: listed.index("{% endmacro %}")]))
+    read = set()
+    for folder in ("models", "macros", "tests/dbt", "snapshots"):
+        for path in (project / folder).rglob("*.sql"):
+            read |= set(re.findall(r"""var\(\s*['"]([a-z_0-9]+)['"]""", path.read_text()))
+    assert read - {"as_of", "bi_reader_role"} - listed == set()
+    assert listed - read == set()  # no stale name either

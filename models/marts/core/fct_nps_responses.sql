@@ -1,7 +1,9 @@
+{{ per_response_model_config() }}
 with
 
 responses as (
     select * from {{ ref('stg_survey__responses') }}
+    {{- where_response_recomputed('response_id') }}
 ),
 
 invitations as (

@@ -1,0 +1,180 @@
+{#- Per-response models built by increments: fct_nps_responses, int_response_themes,
+    int_response_ticket_windows and mart_sentiment_vs_resolution hold rows keyed by response, and a
+    response's rows depend only on its own staged row (and, through the validated models, its
+    invitation, contact and account: a parent validated again brings its children back,
+    rows_to_validate), on its account's tickets in the window before it and its trigger ticket,
+    on as_of, and on the project's settings. An incremental build deletes the rows of the responses
+    whose inputs may have changed since the build that last finished the model, and inserts them
+    again, computed as a full build computes them; anything it cannot vouch for (no earlier build
+    recorded, other settings, seeds or models) recomputes every response. -#}
+
+{% macro per_response_model_config(with_tickets=false) %}
+    {#- The model's materialization: incremental on DuckDB and PostgreSQL (append after the
+        pre-hook deletes the responses recomputed), a table on Spark, whose plain Parquet tables
+        cannot delete rows. The refs make dbt order the model after what responses_to_recompute
+        reads (refs inside an is_incremental() branch are not seen at parse time); not in a unit
+        test, which would need a fixture for each and computes every response anyway. -#}
+    {%- set in_unit_test = model is defined and model.resource_type == 'unit_test' -%}
+    {%- if not in_unit_test -%}
+    {%- set _ = [ref('int_build_settings'), ref('int_build_as_of'), ref('base_survey__responses_validated'),
+        ref('stg_survey__responses')] -%}
+    {%- endif -%}
+    {%- if with_tickets and not in_unit_test -%}
+    {%- set _ = [ref('base_support__tickets_validated'), ref('stg_support__tickets'), ref('fct_nps_responses')] -%}
+    {%- endif -%}
+    {{ config(
+        materialized='table' if target.type == 'spark' else 'incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_responses_to_recompute(" ~ ('true' if with_tickets else 'false') ~ ") }}",
+    ) }}
+{% endmacro %}
+
+
+{% macro settings_fingerprint() %}
+    {#- An md5 over what a per-response row depends on besides the data: every project var but
+        as_of (settings_vars), every seed's and every model's checksum (their files). A build whose
+        fingerprint differs from the one of the build that last finished a per-response model
+        recomputes every response. Macros are not in dbt's graph: after changing one, build with
+        --full-refresh. Empty where nothing runs (parsing). -#}
+    {%- if not execute -%}{{ return('') }}{%- endif -%}
+    {%- set parts = [] -%}
+    {%- for name in settings_vars() -%}
+        {%- do parts.append('var ' ~ name ~ '=' ~ tojson(var(name, none))) -%}
+    {%- endfor -%}
+    {%- for node in graph.nodes.values() if node.resource_type in ('seed', 'model') and node.package_name == project_name -%}
+        {%- do parts.append(node.unique_id ~ '=' ~ node.checksum.checksum) -%}
+    {%- endfor -%}
+    {{ return(local_md5(parts | sort | join('\n'))) }}
+{% endmacro %}
+
+
+{% macro settings_vars() %}
+    {#- Every var the project's models and macros read, but as_of (whose moves are followed
+        response by response) and bi_reader_role (grants only). tests/python/test_incremental_plan.py
+        checks that no var read anywhere is missing here. -#}
+    {{ return([
+        'account_health_high_nps_below', 'account_health_lookback_days', 'account_health_medium_nps_below',
+        'account_health_medium_sla_breaches', 'account_health_recent_days', 'account_health_trend_days',
+        'arr_usd_bands', 'benchmark_window_months', 'churn_horizons_days', 'drivers_slow_resolution_hours',
+        'employee_count_bands', 'fatigue_days_since_previous_bands', 'fatigue_lookback_days',
+        'fatigue_previous_invitation_bands', 'fatigue_response_window_days', 'forecast_decision_maker_days',
+        'integrity_band_sds', 'integrity_jump_factor', 'integrity_min_evidence', 'integrity_min_score_edits',
+        'integrity_min_z', 'integrity_skew_min_difference', 'integrity_trailing_months',
+        'nonresponse_window_days', 'nps_change_min_responses', 'promoter_profile_window_days',
+        'resolution_bucket_edges_hours', 'sla_clock', 'survey_cycle_days', 'survey_min_gap_days',
+        'ticket_window_days', 'time_spine_end', 'time_spine_start', 'volume_band', 'volume_check_days',
+        'volume_trailing_days',
+    ]) }}
+{% endmacro %}
+
+
+{% macro responses_recompute_since() %}
+    {#- The build whose rows an incremental per-response model can keep: the number of the build
+        that last finished it, when that build is recorded in int_build_settings with this build's
+        settings fingerprint; else none (recompute every response). Also none on a full build and
+        where nothing runs (parsing, unit tests): the model computes every response then anyway. -#}
+    {%- if not execute or not is_incremental_build() -%}{{ return(none) }}{%- endif -%}
+    {%- set since = run_query("select " ~ last_finished_build(this.identifier)).rows[0][0] -%}
+    {%- if not since -%}{{ return(none) }}{%- endif -%}
+    {%- set rows = run_query(
+        "select settings_fingerprint from " ~ ref('int_build_settings') ~ " where build_number = " ~ since).rows -%}
+    {%- if rows | length != 1 or rows[0][0] != settings_fingerprint() -%}{{ return(none) }}{%- endif -%}
+    {{ return(since) }}
+{% endmacro %}
+
+
+{% macro responses_to_recompute(since, with_tickets) %}
+    {#- SQL: the ids of the responses whose rows may differ from those the build `since` wrote:
+        - every response with a landing row validated again since (new, edited, quarantined or
+          superseded, or brought back by its invitation or contact, which an account brings back);
+        - every staged response that as_of moved over (responded between the two as_of);
+        - with_tickets (models after fct_nps_responses): every response of fct_nps_responses
+          whose account has a ticket validated again since
+          (each version, so a ticket moved between accounts counts for both) or open at either
+          as_of (its elapsed minutes and SLA breach follow as_of), created in the
+          ticket_window_days before the response; and every response whose trigger ticket is
+          one of them. -#}
+    {%- set bounds -%}
+        (
+            select
+                case when previous.as_of_at < current_build.as_of_at then previous.as_of_at else current_build.as_of_at end as low_at,
+                case when previous.as_of_at < current_build.as_of_at then current_build.as_of_at else previous.as_of_at end as high_at
+            from {{ ref('int_build_as_of') }} as current_build
+            cross join (
+                select as_of_at from {{ ref('int_build_settings') }} where build_number = {{ since }}
+            ) as previous
+        ) as bounds
+    {%- endset -%}
+    select response_id
+    from {{ ref('base_survey__responses_validated') }}
+    where _build_number > {{ since }} and response_id is not null
+    union
+    select moved.response_id
+    from {{ ref('stg_survey__responses') }} as moved
+    cross join {{ bounds }}
+    where moved.responded_at > bounds.low_at and moved.responded_at <= bounds.high_at
+    {%- if with_tickets %}
+    {#- The responses of fct_nps_responses, built before: a response that joined or left it since
+        (validated again, or moved over by as_of) is recomputed by the parts above. -#}
+    {%- set responses_with_account -%}
+        (
+            select response_id, account_id, responded_at, trigger_ticket_id
+            from {{ ref('fct_nps_responses') }}
+        ) as window_responses
+    {%- endset -%}
+    {%- set changed_tickets -%}
+        (
+            select ticket_id, account_id, created_at
+            from {{ ref('base_support__tickets_validated') }}
+            where _build_number > {{ since }}
+            union all
+            select open_tickets.ticket_id, open_tickets.account_id, open_tickets.created_at
+            from {{ ref('stg_support__tickets') }} as open_tickets
+            cross join {{ bounds }}
+            where open_tickets.created_at <= bounds.high_at
+                and (
+                    open_tickets.created_at > bounds.low_at
+                    or open_tickets.first_response_at is null or open_tickets.first_response_at > bounds.low_at
+                    or open_tickets.solved_at is null or open_tickets.solved_at > bounds.low_at
+                )
+        ) as changed_tickets
+    {%- endset %}
+    union
+    select window_responses.response_id
+    from {{ responses_with_account }}
+    inner join {{ changed_tickets }}
+        on window_responses.account_id = changed_tickets.account_id
+            and window_responses.responded_at > changed_tickets.created_at
+            and window_responses.responded_at
+            <= {{ dbt.dateadd('day', var('ticket_window_days'), 'changed_tickets.created_at') }}
+    union
+    select window_responses.response_id
+    from {{ responses_with_account }}
+    inner join {{ changed_tickets }} on window_responses.trigger_ticket_id = changed_tickets.ticket_id
+    {%- endif %}
+{% endmacro %}
+
+
+{% macro where_response_recomputed(column, with_tickets=false) %}
+    {#- A where clause keeping the responses an incremental build recomputes (nothing when it
+        recomputes every response). -#}
+    {%- set since = responses_recompute_since() -%}
+    {%- if since is not none %}
+    where {{ column }} in (select response_id from ({{ responses_to_recompute(since, with_tickets) }}) as recomputed)
+    {%- endif %}
+{% endmacro %}
+
+
+{% macro delete_responses_to_recompute(with_tickets) %}
+    {#- Pre-hook of a per-response model: on an incremental build, deletes the rows of the
+        responses it recomputes (all rows when it recomputes every response); the model's rows
+        are then appended. Nothing on a full build. -#}
+    {%- if is_incremental_build() -%}
+    {%- set since = responses_recompute_since() -%}
+    delete from {{ this }}
+    {%- if since is not none %}
+    where response_id in (select response_id from ({{ responses_to_recompute(since, with_tickets) }}) as recomputed)
+    {%- endif %}
+    {%- endif -%}
+{% endmacro %}
