@@ -72,13 +72,16 @@
 {% macro responses_recompute_since() %}
     {#- The build whose rows an incremental per-response model can keep: the number of the build
         that last finished it, when that build is recorded in int_build_settings with this build's
-        settings fingerprint; else none (recompute every response). Also none on a full build and
-        where nothing runs (parsing, unit tests): the model computes every response then anyway. -#}
+        settings fingerprint and both builds have an as_of (a landing folder without any event has
+        none); else none (recompute every response). Also none on a full build and where nothing
+        runs (parsing, unit tests): the model computes every response then anyway. -#}
     {%- if not execute or not is_incremental_build() -%}{{ return(none) }}{%- endif -%}
     {%- set since = run_query("select " ~ last_finished_build(this.identifier)).rows[0][0] -%}
     {%- if not since -%}{{ return(none) }}{%- endif -%}
     {%- set rows = run_query(
-        "select settings_fingerprint from " ~ ref('int_build_settings') ~ " where build_number = " ~ since).rows -%}
+        "select settings.settings_fingerprint from " ~ ref('int_build_settings') ~ " as settings cross join "
+        ~ ref('int_build_as_of') ~ " as current_build where settings.build_number = " ~ since
+        ~ " and settings.as_of_at is not null and current_build.as_of_at is not null").rows -%}
     {%- if rows | length != 1 or rows[0][0] != settings_fingerprint() -%}{{ return(none) }}{%- endif -%}
     {{ return(since) }}
 {% endmacro %}
