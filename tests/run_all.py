@@ -9,8 +9,9 @@ Every test file runs exactly once (the second process ignores the first one's fi
 process in its own temporary folder; `make test` fails if either process fails or collects no
 test.
 
-Output: each process's lines as they come, prefixed with its name, then both summaries. A
-passing run deletes its temporary folder; a failing one keeps it and prints where it is.
+Output: each process's lines as they come, prefixed with its name, then both summaries, each
+with the tests that failed (pytest's short summary lines). A passing run deletes its temporary
+folder; a failing one keeps it and prints where it is.
 
     python tests/run_all.py                 # both processes (what `make test` runs)
     python tests/run_all.py --serial        # one pytest process over everything
@@ -121,6 +122,10 @@ def main(argv: list[str] | None = None) -> int:
     for name, _, _, tail in running:
         last = next((line for line in reversed(tail) if line.strip()), "(no output)")
         print(f"{name}: exit {codes[name]}: {last.strip('= ')}")
+        # the short test summary's lines, so that the end of the output names what failed
+        for line in tail:
+            if line.startswith(("FAILED ", "ERROR ")):
+                print(f"  {line[:300]}")
     if all(code == PASSED for code in codes.values()):
         shutil.rmtree(work, ignore_errors=True)
         return 0

@@ -148,6 +148,15 @@ def resolve_landing(args: argparse.Namespace, project_dir: Path) -> tuple[Path, 
     return raw_dir, False
 
 
+def excluded_resource_types() -> list[str]:
+    """What the build's `dbt build` leaves out: the unit tests, and whatever dbt's own
+    DBT_EXCLUDE_RESOURCE_TYPES names (space-separated, as dbt reads it: `test` builds without the
+    data tests). dbt reads that variable only when the flag is not given, so it is passed on here;
+    dbt itself refuses a name that is not a resource type."""
+    named = (settings.env("DBT_EXCLUDE_RESOURCE_TYPES") or "").split()
+    return ["unit_test", *(name for name in dict.fromkeys(named) if name != "unit_test")]
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     problem = as_of_problem(args.as_of)
@@ -202,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
             command = [
                 "build",
                 "--exclude-resource-type",
-                "unit_test",
+                *excluded_resource_types(),
                 *(["--full-refresh"] if build_plan.full_refresh else []),
             ]
             if args.as_of:

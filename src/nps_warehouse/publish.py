@@ -72,7 +72,7 @@ def check_target(path: Path, warehouse_path: Path) -> Publication | None:
         warehouse.check_path(path, settings.PUBLISH_PATH_ENV, DEFAULT_PUBLISH_PATH)
     except warehouse.WarehouseError as error:
         raise PublishError(str(error)) from None
-    if os.path.abspath(path) == os.path.abspath(warehouse_path) or (
+    if os.path.realpath(path) == os.path.realpath(warehouse_path) or (
         path.exists() and warehouse_path.exists() and path.samefile(warehouse_path)
     ):
         raise PublishError(

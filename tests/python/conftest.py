@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 import inspect
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,6 +49,60 @@ class Build:
             return connection.sql(sql).df()
 
 
+# --------------------------------------------------------------------------------------
+# One dbt parse per pytest process. dbt parses the project again from scratch (about 12 s of
+# CPU, the largest part of a small build) whenever its profile differs from the last parse's, and
+# the DuckDB file's path is part of the profile, so every build in a folder of its own parsed
+# from scratch. Here each build's DuckDB path goes through one symbolic link per process, pointed
+# at the build's own folder before it runs, and its target folder starts from the last parse
+# made through that link: dbt's own partial parsing then checks everything else (vars, every
+# file's contents, the environment variables each file read) and parses again what changed.
+# --------------------------------------------------------------------------------------
+_PARSES: dict[str, Path] = {}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _parse_folder(tmp_path_factory):
+    """The folder of this process's link and last parse (see shared_parse)."""
+    _PARSES["folder"] = tmp_path_factory.mktemp("dbt_parse")
+    yield
+    _PARSES.clear()
+
+
+@contextmanager
+def shared_parse(env: dict[str, str], cli_vars: str = "") -> Iterator[dict[str, str]]:
+    """`env` for one dbt or nps-build run on DuckDB whose NPS_DUCKDB_PATH is its own folder's
+    nps.duckdb, with that path through this process's link and, in its empty DBT_TARGET_PATH,
+    the last parse made with the same `cli_vars` (the run's `--vars` text: dbt parses again from
+    scratch when they differ); after the run, its parse is the last with them. Any other run gets
+    `env` as it is."""
+    folder = _PARSES.get("folder")
+    warehouse_path = Path(env.get("NPS_DUCKDB_PATH") or "")
+    target = Path(env.get("DBT_TARGET_PATH") or "")
+    if (
+        folder is None
+        or env.get("NPS_TARGET", "duckdb") != "duckdb"
+        or warehouse_path.name != "nps.duckdb"
+        or not warehouse_path.is_absolute()
+        or not target.is_absolute()
+    ):
+        yield env
+        return
+    warehouse_path.parent.mkdir(parents=True, exist_ok=True)
+    link, staged = folder / "warehouse", folder / "warehouse.next"
+    staged.unlink(missing_ok=True)
+    staged.symlink_to(warehouse_path.parent, target_is_directory=True)
+    staged.replace(link)
+    key = hashlib.md5(cli_vars.encode()).hexdigest()[:12]
+    last, mine = folder / f"parse_{key}.msgpack", target / "partial_parse.msgpack"
+    if last.is_file() and not mine.exists():
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(last, mine)
+    yield {**env, "NPS_DUCKDB_PATH": str(link / warehouse_path.name)}
+    if mine.is_file():
+        shutil.copyfile(mine, last)
+
+
 def run_build(
     raw_dir: Path, work_dir: Path, *extra_args: str, env: dict[str, str | None] | None = None
 ) -> Build:
@@ -52,9 +110,11 @@ def run_build(
 
     Landing folders that are not sample data (hand-made, or sample data with files added or
     changed) get a test NPS_PII_SALT unless the environment has one; ``env`` overrides variables
-    (None removes one).
+    (None removes one). A build in `work_dir`'s own nps.duckdb, publishing to its own folder,
+    starts from the process's last dbt parse (shared_parse); ``Build.env`` keeps the real path.
     """
     work_dir.mkdir(parents=True, exist_ok=True)
+    own_paths = not {"NPS_DUCKDB_PATH", "NPS_PUBLISH_PATH", "DBT_TARGET_PATH"} & set(env or {})
     base_env = {
         **os.environ,
         "NPS_RAW_DIR": str(raw_dir),
@@ -72,15 +132,19 @@ def run_build(
         if value is not None:
             base_env[name] = value
     env = base_env
-    completed = subprocess.run(
-        [sys.executable, "-m", "nps_warehouse.cli", "--raw-dir", str(raw_dir), *extra_args],
-        check=False,
-        cwd=PROJECT_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
+    # nps-build passes --as-of to dbt as this var
+    as_of = next((extra_args[i + 1] for i, a in enumerate(extra_args[:-1]) if a == "--as-of"), "")
+    cli_vars = f"{{as_of: '{as_of.strip()}'}}" if as_of else ""
+    with shared_parse(env, cli_vars) if own_paths else nullcontext(env) as run_env:
+        completed = subprocess.run(
+            [sys.executable, "-m", "nps_warehouse.cli", "--raw-dir", str(raw_dir), *extra_args],
+            check=False,
+            cwd=PROJECT_DIR,
+            env=run_env,
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
     return Build(
         raw_dir=raw_dir,
         duckdb_path=work_dir / "nps.duckdb",

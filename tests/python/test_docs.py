@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import PROJECT_DIR
+from conftest import PROJECT_DIR, shared_parse
 
 # Every test here runs or reads a whole build (end to end); `make test-fast` leaves them out.
 pytestmark = pytest.mark.build
@@ -134,22 +134,23 @@ def test_make_docs_static_site_is_one_self_contained_file(sample_build, tmp_path
     script or stylesheet from another host), and dbt's usage tracker, the one script the page
     could add from a CDN, stays off because the project turns anonymous usage stats off."""
     target = tmp_path / "target"
-    completed = subprocess.run(
-        [
-            str(Path(sys.executable).with_name("dbt")),
-            "docs",
-            "generate",
-            "--static",
-            "--profiles-dir",
-            "profiles",
-        ],
-        check=False,
-        cwd=PROJECT_DIR,
-        env={**sample_build.env, "DBT_TARGET_PATH": str(target)},
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    with shared_parse({**sample_build.env, "DBT_TARGET_PATH": str(target)}) as env:
+        completed = subprocess.run(
+            [
+                str(Path(sys.executable).with_name("dbt")),
+                "docs",
+                "generate",
+                "--static",
+                "--profiles-dir",
+                "profiles",
+            ],
+            check=False,
+            cwd=PROJECT_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
     assert completed.returncode == 0, completed.stdout[-4000:] + completed.stderr[-2000:]
     page = (target / "static_index.html").read_text()
     resources = _Resources()

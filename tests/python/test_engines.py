@@ -7,12 +7,14 @@ landing folder — bad rows, re-exports, offsets, mixed CSV and Parquet — is b
 agree: counts and text exactly, doubles to 1e-9 relative (sums run in another order on another
 engine differ in the last bits), timestamps exactly. Then the BI role is held to its grants.
 Spark (local session mode, as NPS_TARGET=spark runs it) builds the same folder twice into its own
-folder: the second build must succeed and change nothing.
+folder: the second build must succeed and change nothing, and runs a chosen set of the data tests
+(spark_builds says which and why).
 """
 
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import shutil
 import subprocess
@@ -129,24 +131,34 @@ def test_every_mart_and_the_audit_agree_across_engines(builds, pg_server):
 
 @pytest.fixture(scope="module")
 def spark_builds(landing, tmp_path_factory):
-    """Two Spark builds of the landing folder into one Spark folder, and that folder's warehouse."""
+    """Two Spark builds of the landing folder into one Spark folder, and that folder's warehouse.
+
+    The first is the real nps-build without the data tests (dbt's DBT_EXCLUDE_RESOURCE_TYPES,
+    which nps-build passes on): the tables they would test are compared with DuckDB's, whose
+    build runs every one of them on the same data. The second runs on Spark what only Spark can
+    show, the tests' own SQL: every singular test (each its own SQL) and one test of each generic
+    test (its SQL is its macro's; the expressions given to expression_is_true are plain
+    comparisons, and PostgreSQL's build runs every test)."""
     pytest.importorskip("pyspark", reason="`make engines` installs the spark extra")
     work = tmp_path_factory.mktemp("on_spark")
     env = {"NPS_TARGET": "spark", engines.SPARK_DIR_VARIABLE: str(work / "spark")}
     started = time.monotonic()
-    first = run_build(landing, work / "first", env=env)
+    first = run_build(landing, work / "first", env={**env, "DBT_EXCLUDE_RESOURCE_TYPES": "test"})
     print(f"spark build seconds: {time.monotonic() - started:.0f}")
     assert first.returncode == 0, first.output[-5000:]
+    assert " data test" not in first.output.split("Finished running")[1].splitlines()[0]
     first_rows = {table: rows_of_spark(work, table) for table in SPARK_REBUILT}
+    manifest = json.loads((work / "first" / "target" / "manifest.json").read_text())
+    tests = spark_data_tests(manifest)
     # The second build is incremental: the landing models find no new file, the rest is rebuilt
     # (what can differ on a warehouse that exists: appended landing rows, replaced tables, the
-    # appended score-edit history, grants). It builds what the compared tables rest on; its tests
-    # are the first's.
+    # appended score-edit history, grants). It builds what the compared tables rest on, and runs
+    # the chosen tests (only those: indirect selection empty).
     second = subprocess.run(
         [str(Path(sys.executable).with_name("dbt")), "build",
-         "--select", *(f"+{table.split('.')[1]}" for table in SPARK_REBUILT),
-         "--exclude", "resource_type:test", "resource_type:unit_test", "--project-dir", str(PROJECT_DIR),
-         "--profiles-dir", str(PROJECT_DIR / "profiles")],
+         "--select", *(f"+{table.split('.')[1]}" for table in SPARK_REBUILT), *tests,
+         "--indirect-selection", "empty", "--exclude", "resource_type:unit_test",
+         "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR / "profiles")],
         cwd=PROJECT_DIR, capture_output=True, text=True, check=False,
         env={**os.environ, **env, "NPS_RAW_DIR": str(landing), "NPS_PII_SALT": "",
              "NPS_PROVEN_SAMPLE_DATA_SET": landing_folder.inspect(landing).data_set,
@@ -157,7 +169,24 @@ def spark_builds(landing, tmp_path_factory):
     )  # fmt: skip
     second.output = second.stdout + second.stderr
     assert second.returncode == 0, second.output[-5000:]
+    results = json.loads((work / "first" / "target" / "run_results.json").read_text())["results"]
+    ran = sorted(r["unique_id"] for r in results if r["unique_id"].startswith("test."))
+    assert ran == sorted(tests.values())
     return first, second, first_rows, work
+
+
+def spark_data_tests(manifest: dict) -> dict[str, str]:
+    """{test name: its manifest key} of the data tests the Spark check runs (spark_builds):
+    every singular test and the first test of each generic test."""
+    chosen, kinds = {}, set()
+    for key, node in sorted(manifest["nodes"].items()):
+        if node["resource_type"] != "test":
+            continue
+        kind = (node.get("test_metadata") or {}).get("name")
+        if kind is None or kind not in kinds:
+            chosen[node["name"]] = key
+            kinds.add(kind)
+    return chosen
 
 
 def rows_of_spark(work: Path, table: str) -> tuple[list[str], list[tuple]]:

@@ -29,7 +29,7 @@ import compare
 import duckdb
 import pyarrow.parquet as pq
 import pytest
-from conftest import PROJECT_DIR, run_build
+from conftest import PROJECT_DIR, run_build, shared_parse
 
 from nps_warehouse.contract import LANDING_CONTRACT
 from nps_warehouse.generate import generate
@@ -128,16 +128,18 @@ def deliver(day: Path, landing: Path) -> None:
 
 def full_refresh(landing: Path, work: Path, as_of: str) -> subprocess.CompletedProcess:
     """The reference: every model rebuilt from every file (tests are the incremental side's)."""
-    return subprocess.run(
-        [str(Path(sys.executable).with_name("dbt")), "build", "--full-refresh",
-         "--vars", f"{{as_of: '{as_of}'}}",
-         "--exclude", "resource_type:test", "resource_type:unit_test",
-         "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR / "profiles")],
-        cwd=PROJECT_DIR, capture_output=True, text=True, check=False,
-        env={**os.environ, "NPS_RAW_DIR": str(landing), "NPS_PII_SALT": SALT, "NPS_TARGET": "duckdb",
-             "NPS_DUCKDB_PATH": str(work / "nps.duckdb"),
-             "DBT_TARGET_PATH": str(work / "target"), "DBT_LOG_PATH": str(work / "logs")},
-    )  # fmt: skip
+    env = {**os.environ, "NPS_RAW_DIR": str(landing), "NPS_PII_SALT": SALT, "NPS_TARGET": "duckdb",
+           "NPS_DUCKDB_PATH": str(work / "nps.duckdb"),
+           "DBT_TARGET_PATH": str(work / "target"), "DBT_LOG_PATH": str(work / "logs")}  # fmt: skip
+    cli_vars = f"{{as_of: '{as_of}'}}"  # as nps-build passes --as-of: day 3's parse is reused
+    with shared_parse(env, cli_vars) as run_env:
+        return subprocess.run(
+            [str(Path(sys.executable).with_name("dbt")), "build", "--full-refresh",
+             "--vars", cli_vars,
+             "--exclude", "resource_type:test", "resource_type:unit_test",
+             "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR / "profiles")],
+            cwd=PROJECT_DIR, capture_output=True, text=True, check=False, env=run_env,
+        )  # fmt: skip
 
 
 @pytest.fixture(scope="module")

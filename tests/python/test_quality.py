@@ -15,7 +15,7 @@ import duckdb
 import pandas as pd
 import pytest
 import yaml
-from conftest import PROJECT_DIR
+from conftest import PROJECT_DIR, shared_parse
 from test_bad_inputs import csv_text
 from test_oracle import BASE
 
@@ -334,16 +334,18 @@ def test_freshness_volume_and_cadence_tests_warn_with_the_offenders(sample_build
         "survey_min_gap_days": 60,
         "survey_cycle_days": 20,
     }
-    completed = subprocess.run(
-        [str(Path(sys.executable).with_name("dbt")), "test", "--profiles-dir", "profiles",
-         "--select", "assert_landing_entities_are_fresh", "assert_daily_responses_within_band",
-         "assert_contacts_not_invited_within_min_gap", "assert_decision_makers_invited_each_cycle",
-         "--vars", json.dumps(strict), "--store-failures"],
-        cwd=PROJECT_DIR, capture_output=True, text=True, check=False,
-        env={**os.environ, "NPS_RAW_DIR": str(sample_build.raw_dir),
-             "NPS_DUCKDB_PATH": str(tmp_path / "nps.duckdb"),
-             "DBT_TARGET_PATH": str(tmp_path / "target"), "DBT_LOG_PATH": str(tmp_path / "logs")},
-    )  # fmt: skip
+    env = {**os.environ, "NPS_RAW_DIR": str(sample_build.raw_dir),
+           "NPS_DUCKDB_PATH": str(tmp_path / "nps.duckdb"),
+           "DBT_TARGET_PATH": str(tmp_path / "target"), "DBT_LOG_PATH": str(tmp_path / "logs")}  # fmt: skip
+    with shared_parse(env, json.dumps(strict)) as run_env:
+        completed = subprocess.run(
+            [str(Path(sys.executable).with_name("dbt")), "test", "--profiles-dir", "profiles",
+             "--select", "assert_landing_entities_are_fresh", "assert_daily_responses_within_band",
+             "assert_contacts_not_invited_within_min_gap",
+             "assert_decision_makers_invited_each_cycle",
+             "--vars", json.dumps(strict), "--store-failures"],
+            cwd=PROJECT_DIR, capture_output=True, text=True, check=False, env=run_env,
+        )  # fmt: skip
     assert completed.returncode == 0, completed.stdout[-3000:]
     assert "WARN=4" in completed.stdout
     with duckdb.connect(str(tmp_path / "nps.duckdb"), read_only=True) as connection:
@@ -361,14 +363,15 @@ def test_freshness_volume_and_cadence_tests_warn_with_the_offenders(sample_build
 def source_freshness(build, work_dir: Path, *args: str) -> tuple[subprocess.CompletedProcess, dict]:
     """`dbt source freshness` on a copy of a built warehouse: the run and its status per entity."""
     work_dir.mkdir(parents=True, exist_ok=True)
-    completed = subprocess.run(
-        [str(Path(sys.executable).with_name("dbt")), "source", "freshness", "--profiles-dir",
-         "profiles", *args],
-        cwd=PROJECT_DIR, capture_output=True, text=True, check=False,
-        env={**os.environ, "NPS_RAW_DIR": str(build.raw_dir),
-             "NPS_DUCKDB_PATH": str(work_dir / "nps.duckdb"),
-             "DBT_TARGET_PATH": str(work_dir / "target"), "DBT_LOG_PATH": str(work_dir / "logs")},
-    )  # fmt: skip
+    env = {**os.environ, "NPS_RAW_DIR": str(build.raw_dir),
+           "NPS_DUCKDB_PATH": str(work_dir / "nps.duckdb"),
+           "DBT_TARGET_PATH": str(work_dir / "target"), "DBT_LOG_PATH": str(work_dir / "logs")}  # fmt: skip
+    with shared_parse(env, " ".join(args)) as run_env:
+        completed = subprocess.run(
+            [str(Path(sys.executable).with_name("dbt")), "source", "freshness", "--profiles-dir",
+             "profiles", *args],
+            cwd=PROJECT_DIR, capture_output=True, text=True, check=False, env=run_env,
+        )  # fmt: skip
     sources = work_dir / "target" / "sources.json"
     results = json.loads(sources.read_text())["results"] if sources.is_file() else []
     return completed, {result["unique_id"].split(".")[-1]: result for result in results}

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import PROJECT_DIR, adopt_warehouse, run_build
+from conftest import PROJECT_DIR, adopt_warehouse, run_build, shared_parse
 
 from nps_warehouse.warehouse import SAMPLE_SALT
 
@@ -106,27 +106,29 @@ def test_failed_build_leaves_published_marts_intact(sample_build, tmp_path):
     work.mkdir()
     shutil.copy(sample_build.duckdb_path, work / "nps.duckdb")
     adopt_warehouse(work / "nps.duckdb", raw, SAMPLE_SALT)
-    completed = subprocess.run(
-        [
-            str(Path(sys.executable).with_name("dbt")),
-            "build",
-            "--full-refresh",
-            "--profiles-dir",
-            "profiles",
-        ],
-        cwd=PROJECT_DIR,
-        env={
-            **os.environ,
-            "NPS_RAW_DIR": str(raw),
-            "NPS_PII_SALT": SAMPLE_SALT,
-            "NPS_DUCKDB_PATH": str(work / "nps.duckdb"),
-            "DBT_TARGET_PATH": str(work / "target"),
-            "DBT_LOG_PATH": str(work / "logs"),
-        },
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    env = {
+        **os.environ,
+        "NPS_RAW_DIR": str(raw),
+        "NPS_PII_SALT": SAMPLE_SALT,
+        "NPS_DUCKDB_PATH": str(work / "nps.duckdb"),
+        "DBT_TARGET_PATH": str(work / "target"),
+        "DBT_LOG_PATH": str(work / "logs"),
+    }
+    with shared_parse(env) as run_env:
+        completed = subprocess.run(
+            [
+                str(Path(sys.executable).with_name("dbt")),
+                "build",
+                "--full-refresh",
+                "--profiles-dir",
+                "profiles",
+            ],
+            cwd=PROJECT_DIR,
+            env=run_env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
     assert completed.returncode == 1
     assert "lacks the column(s) outcome" in completed.stdout
     failed = dataclasses.replace(

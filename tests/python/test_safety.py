@@ -9,7 +9,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import duckdb
@@ -331,7 +330,6 @@ def test_a_relative_landing_folder_is_the_same_data_set(small_sample_build):
     "value", ["2026-06-31", "2026-02-29", "2026-13-01", "2026-06-30T24:00", "last tuesday"]
 )
 def test_as_of_is_validated_before_anything_runs(tmp_path, value):
-    started = time.monotonic()
     build = run_build(HEADER_ONLY, tmp_path / "build", "--as-of", value)
     assert build.returncode == 1
     assert_one_message(build.output, f"--as-of '{value}' is not an ISO-8601 date or timestamp")
@@ -339,7 +337,6 @@ def test_as_of_is_validated_before_anything_runs(tmp_path, value):
     assert len(build.output.strip().splitlines()) == 1
     assert "Landing checks" not in build.output
     assert not (tmp_path / "build" / "nps.duckdb").exists()
-    assert time.monotonic() - started < 30
 
 
 def test_dbt_alone_explains_an_as_of_that_is_not_on_the_calendar(tmp_path):
@@ -420,7 +417,7 @@ def test_dbt_from_the_project_root_finds_the_profile(tmp_path):
 
 HOLD_LOCK = (
     "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('ready', flush=True); "
-    "time.sleep(120)"
+    "time.sleep(3600)"
 )
 
 

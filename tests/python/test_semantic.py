@@ -8,7 +8,6 @@ from __future__ import annotations
 import csv
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -19,9 +18,6 @@ pytestmark = pytest.mark.build
 
 MF = Path(sys.executable).parent / "mf"
 SEGMENTS = ["survey_type", "respondent_role", "region", "plan", "industry"]
-# Every mf call here took 3–5 s on the project's 2-core machine (validate-configs included);
-# the bound catches a query that falls back to something pathological, not noise.
-MAX_SECONDS = 60
 
 
 @pytest.fixture(scope="module")
@@ -44,14 +40,11 @@ def mf(sample_build, tmp_path_factory):
     def run(*args: str, csv_rows: bool = False):
         out = out_dir / f"query_{next(calls)}.csv"
         command = [str(MF), *args, *(["--csv", str(out), "--quiet"] if csv_rows else [])]
-        started = time.monotonic()
         completed = subprocess.run(
             command, check=False, cwd=project, env=env, capture_output=True, text=True, timeout=300
         )
-        seconds = time.monotonic() - started
         output = completed.stdout + completed.stderr
         assert completed.returncode == 0, f"{' '.join(args)} failed:\n{output[-4000:]}"
-        assert seconds < MAX_SECONDS, f"{' '.join(args)} took {seconds:.1f} s"
         if not csv_rows:
             return output
         with out.open(newline="") as handle:

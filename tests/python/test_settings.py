@@ -98,3 +98,24 @@ def test_the_spark_folder_default_is_the_settings():
     data_set = (PROJECT_DIR / "macros" / "data_set.sql").read_text()
     defaults = re.findall(r"env_var\('NPS_SPARK_DIR', '([^']*)'\)", data_set)
     assert defaults and set(defaults) == {settings.DEFAULT_SPARK_DIR}
+
+
+@pytest.mark.parametrize(
+    "value, excluded",
+    [
+        (None, ["unit_test"]),
+        ("", ["unit_test"]),
+        ("test", ["unit_test", "test"]),
+        ("unit_test  test test exposure", ["unit_test", "test", "exposure"]),
+    ],
+)
+def test_the_build_leaves_out_what_dbts_own_variable_names(monkeypatch, value, excluded):
+    """The build command passes `--exclude-resource-type` (the unit tests), so dbt would ignore its
+    own DBT_EXCLUDE_RESOURCE_TYPES: the command adds what that variable names."""
+    from nps_warehouse import cli
+
+    if value is None:
+        monkeypatch.delenv("DBT_EXCLUDE_RESOURCE_TYPES", raising=False)
+    else:
+        monkeypatch.setenv("DBT_EXCLUDE_RESOURCE_TYPES", value)
+    assert cli.excluded_resource_types() == excluded

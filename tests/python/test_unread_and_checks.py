@@ -26,7 +26,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from conftest import PROJECT_DIR, run_build
+from conftest import PROJECT_DIR, run_build, shared_parse
 
 from nps_warehouse import landing_folder, quality
 from nps_warehouse.contract import LANDING_CONTRACT
@@ -51,14 +51,15 @@ def dbt_env(work_dir: Path, raw_dir: Path) -> dict[str, str]:
 
 def dbt(work_dir: Path, raw_dir: Path, *args: str) -> subprocess.CompletedProcess:
     work_dir.mkdir(parents=True, exist_ok=True)
-    return subprocess.run(
-        [str(Path(sys.executable).with_name("dbt")), *args, "--profiles-dir", "profiles"],
-        cwd=PROJECT_DIR,
-        env=dbt_env(work_dir, raw_dir),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    with shared_parse(dbt_env(work_dir, raw_dir)) as env:
+        return subprocess.run(
+            [str(Path(sys.executable).with_name("dbt")), *args, "--profiles-dir", "profiles"],
+            cwd=PROJECT_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
 
 
 # --------------------------------------------------------------------------------------
