@@ -286,14 +286,16 @@ def compiled_recompute_filters(root: Path, landing: Path, warehouse: Path, *vars
     work = root / f"compile{len(vars_)}"
     work.mkdir()
     shutil.copyfile(warehouse, work / "nps.duckdb")
-    done = subprocess.run(
-        [str(Path(sys.executable).with_name("dbt")), "compile", "--select", *PER_RESPONSE_MODELS,
-         *vars_, "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR / "profiles")],
-        cwd=PROJECT_DIR, capture_output=True, text=True, check=False,
-        env={**os.environ, "NPS_RAW_DIR": str(landing), "NPS_PII_SALT": SALT, "NPS_TARGET": "duckdb",
-             "NPS_DUCKDB_PATH": str(work / "nps.duckdb"),
-             "DBT_TARGET_PATH": str(work / "target"), "DBT_LOG_PATH": str(work / "logs")},
-    )  # fmt: skip
+    env = {**os.environ, "NPS_RAW_DIR": str(landing), "NPS_PII_SALT": SALT, "NPS_TARGET": "duckdb",
+           "NPS_DUCKDB_PATH": str(work / "nps.duckdb"),
+           "DBT_TARGET_PATH": str(work / "target"), "DBT_LOG_PATH": str(work / "logs")}  # fmt: skip
+    with shared_parse(env, " ".join(vars_[1:])) as run_env:
+        done = subprocess.run(
+            [str(Path(sys.executable).with_name("dbt")), "compile", "--select", *PER_RESPONSE_MODELS,
+             *vars_, "--project-dir", str(PROJECT_DIR),
+             "--profiles-dir", str(PROJECT_DIR / "profiles")],
+            cwd=PROJECT_DIR, capture_output=True, text=True, check=False, env=run_env,
+        )  # fmt: skip
     assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]
     return {
         name: "_build_number >"
