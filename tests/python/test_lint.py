@@ -23,11 +23,8 @@ def run(*command: str, env: dict[str, str] | None = None) -> subprocess.Complete
 
 @pytest.mark.lint
 def test_sqlfluff_lint_is_clean(tmp_path):
-    # the files linted side by side, in up to two processes
-    processes = str(min(2, os.cpu_count() or 1))
     result = run(
         sys.executable, "-m", "sqlfluff", "lint", "models", "tests/dbt/singular", "analyses",
-        "--processes", processes,
         env={
             # The dbt templater compiles every model, and the landing reader lists files: the
             # header-only fixture is enough, and the lint writes nothing into the project.
