@@ -1,19 +1,23 @@
-{#- Per-response models built by increments: fct_nps_responses, int_response_themes,
-    int_response_ticket_windows and mart_sentiment_vs_resolution hold rows keyed by response, and a
-    response's rows depend only on its own staged row (and, through the validated models, its
-    invitation, contact and account: a parent validated again brings its children back,
-    rows_to_validate), on its account's tickets in the window before it and its trigger ticket,
-    on as_of, and on the project's settings. An incremental build deletes the rows of the responses
-    whose inputs may have changed since the build that last finished the model, and inserts them
-    again, computed as a full build computes them; anything it cannot vouch for (no earlier build
-    recorded, other settings, seeds or models) recomputes every response. -#}
+{#- Models built by increments, by response or by invitation.
+    - Per response: fct_nps_responses, int_response_themes, int_response_ticket_windows and
+      mart_sentiment_vs_resolution hold rows keyed by response, and a response's rows depend only
+      on its own staged row (and, through the validated models, its invitation, contact and
+      account: a parent validated again brings its children back, rows_to_validate), on its
+      account's tickets in the window before it and its trigger ticket, on as_of, and on the
+      project's settings.
+    - Per invitation: fct_survey_invitations holds one row per invitation, which depends only on
+      its own staged row (its contact and account as above), the responses to it, whether its
+      trigger ticket is staged, as_of and the settings.
+    An incremental build deletes the rows of the responses (invitations) whose inputs may have
+    changed since the build that last finished the model, and inserts them again, computed as a
+    full build computes them; anything it cannot vouch for (no earlier build recorded, other
+    settings, seeds or models) recomputes every row. -#}
 
 {% macro per_response_model_config(with_tickets=false) %}
-    {#- The model's materialization: incremental on DuckDB and PostgreSQL (append after the
-        pre-hook deletes the responses recomputed), a table on Spark, whose plain Parquet tables
-        cannot delete rows. The refs make dbt order the model after what responses_to_recompute
-        reads (refs inside an is_incremental() branch are not seen at parse time); not in a unit
-        test, which would need a fixture for each and computes every response anyway. -#}
+    {#- A per-response model's materialization (recomputed_model_config). The refs make dbt order
+        the model after what responses_to_recompute reads (refs inside an is_incremental() branch
+        are not seen at parse time); not in a unit test, which would need a fixture for each and
+        computes every response anyway. -#}
     {%- set in_unit_test = model is defined and model.resource_type == 'unit_test' -%}
     {%- if not in_unit_test -%}
     {%- set _ = [ref('int_build_settings'), ref('int_build_as_of'), ref('base_survey__responses_validated'),
@@ -22,11 +26,31 @@
     {%- if with_tickets and not in_unit_test -%}
     {%- set _ = [ref('base_support__tickets_validated'), ref('stg_support__tickets'), ref('fct_nps_responses')] -%}
     {%- endif -%}
+    {{ recomputed_model_config('response', with_tickets) }}
+{% endmacro %}
+
+
+{% macro per_invitation_model_config() %}
+    {#- A per-invitation model's materialization (recomputed_model_config), ordered after what
+        invitations_to_recompute reads, as per_response_model_config is. -#}
+    {%- if not (model is defined and model.resource_type == 'unit_test') -%}
+    {%- set _ = [ref('int_build_settings'), ref('int_build_as_of'), ref('base_survey__invitations_validated'),
+        ref('base_survey__responses_validated'), ref('base_support__tickets_validated'),
+        ref('stg_survey__invitations'), ref('stg_survey__responses')] -%}
+    {%- endif -%}
+    {{ recomputed_model_config('invitation') }}
+{% endmacro %}
+
+
+{% macro recomputed_model_config(grain, with_tickets=false) %}
+    {#- Incremental on DuckDB and PostgreSQL (append after the pre-hook delete_recomputed deletes
+        the rows of the `grain` ids recomputed), a table on Spark, whose plain Parquet tables
+        cannot delete rows. -#}
     {{ config(
         materialized='table' if target.type == 'spark' else 'incremental',
         incremental_strategy='append',
         on_schema_change='fail',
-        pre_hook="{{ delete_responses_to_recompute(" ~ ('true' if with_tickets else 'false') ~ ") }}",
+        pre_hook="{{ delete_recomputed('" ~ grain ~ "', " ~ ('true' if with_tickets else 'false') ~ ") }}",
     ) }}
 {% endmacro %}
 
@@ -69,12 +93,12 @@
 {% endmacro %}
 
 
-{% macro responses_recompute_since() %}
-    {#- The build whose rows an incremental per-response model can keep: the number of the build
+{% macro recompute_since() %}
+    {#- The build whose rows an incremental per-response or per-invitation model can keep: the number of the build
         that last finished it, when that build is recorded in int_build_settings with this build's
         settings fingerprint and both builds have an as_of (a landing folder without any event has
-        none); else none (recompute every response). Also none on a full build and where nothing
-        runs (parsing, unit tests): the model computes every response then anyway. -#}
+        none); else none (recompute every row). Also none on a full build and where nothing
+        runs (parsing, unit tests): the model computes every row then anyway. -#}
     {%- if not execute or not is_incremental_build() -%}{{ return(none) }}{%- endif -%}
     {%- set since = run_query("select " ~ last_finished_build(this.identifier)).rows[0][0] -%}
     {%- if not since -%}{{ return(none) }}{%- endif -%}
@@ -84,6 +108,21 @@
         ~ " and settings.as_of_at is not null and current_build.as_of_at is not null").rows -%}
     {%- if rows | length != 1 or rows[0][0] != settings_fingerprint() -%}{{ return(none) }}{%- endif -%}
     {{ return(since) }}
+{% endmacro %}
+
+
+{% macro as_of_bounds(since) %}
+    {#- SQL: a one-row derived table `bounds` with the earlier (low_at) and later (high_at) of the
+        as_of of the build `since` and this build's: what as_of moved over between them. -#}
+        (
+            select
+                case when previous.as_of_at < current_build.as_of_at then previous.as_of_at else current_build.as_of_at end as low_at,
+                case when previous.as_of_at < current_build.as_of_at then current_build.as_of_at else previous.as_of_at end as high_at
+            from {{ ref('int_build_as_of') }} as current_build
+            cross join (
+                select as_of_at from {{ ref('int_build_settings') }} where build_number = {{ since }}
+            ) as previous
+        ) as bounds
 {% endmacro %}
 
 
@@ -98,17 +137,7 @@
           as_of (its elapsed minutes and SLA breach follow as_of), created in the
           ticket_window_days before the response; and every response whose trigger ticket is
           one of them. -#}
-    {%- set bounds -%}
-        (
-            select
-                case when previous.as_of_at < current_build.as_of_at then previous.as_of_at else current_build.as_of_at end as low_at,
-                case when previous.as_of_at < current_build.as_of_at then current_build.as_of_at else previous.as_of_at end as high_at
-            from {{ ref('int_build_as_of') }} as current_build
-            cross join (
-                select as_of_at from {{ ref('int_build_settings') }} where build_number = {{ since }}
-            ) as previous
-        ) as bounds
-    {%- endset -%}
+    {%- set bounds = as_of_bounds(since) -%}
     select response_id
     from {{ ref('base_survey__responses_validated') }}
     where _build_number > {{ since }} and response_id is not null
@@ -159,25 +188,76 @@
 {% endmacro %}
 
 
-{% macro where_response_recomputed(column, with_tickets=false) %}
-    {#- A where clause keeping the responses an incremental build recomputes (nothing when it
-        recomputes every response). -#}
-    {%- set since = responses_recompute_since() -%}
+{% macro invitations_to_recompute(since) %}
+    {#- SQL: the ids of the invitations whose fct_survey_invitations row may differ from the one the
+        build `since` wrote:
+        - every invitation with a landing row validated again since (new, edited, quarantined or
+          superseded, or brought back by its contact, which an account brings back);
+        - every invitation named by a response row validated again since (each version, so a
+          response moved between invitations counts for both): its response count and first
+          response;
+        - every staged invitation sent, or answered by a staged response, between the two as_of;
+        - every staged invitation whose trigger ticket has a row validated again since (staged or
+          not any more). -#}
+    {%- set bounds = as_of_bounds(since) -%}
+    select invitation_id
+    from {{ ref('base_survey__invitations_validated') }}
+    where _build_number > {{ since }} and invitation_id is not null
+    union
+    select invitation_id
+    from {{ ref('base_survey__responses_validated') }}
+    where _build_number > {{ since }} and invitation_id is not null
+    union
+    select moved.invitation_id
+    from {{ ref('stg_survey__invitations') }} as moved
+    cross join {{ bounds }}
+    where moved.sent_at > bounds.low_at and moved.sent_at <= bounds.high_at
+    union
+    select answered.invitation_id
+    from {{ ref('stg_survey__responses') }} as answered
+    cross join {{ bounds }}
+    where answered.responded_at > bounds.low_at and answered.responded_at <= bounds.high_at
+    union
+    select triggered.invitation_id
+    from {{ ref('stg_survey__invitations') }} as triggered
+    where triggered.trigger_ticket_id in (
+        select ticket_id from {{ ref('base_support__tickets_validated') }}
+        where _build_number > {{ since }} and ticket_id is not null
+    )
+{% endmacro %}
+
+
+{% macro recomputed_ids(grain, since, with_tickets=false) %}
+    {#- SQL: the ids an incremental build recomputes since the build `since`, by grain
+        ('response' or 'invitation'), as a column named <grain>_id. -#}
+    {%- if grain == 'invitation' -%}
+        {{ return(invitations_to_recompute(since)) }}
+    {%- elif grain == 'response' -%}
+        {{ return(responses_to_recompute(since, with_tickets)) }}
+    {%- endif -%}
+    {{ exceptions.raise_compiler_error("recomputed_ids: grain is 'response' or 'invitation', not '" ~ grain ~ "'") }}
+{% endmacro %}
+
+
+{% macro where_recomputed(column, grain='response', with_tickets=false) %}
+    {#- A where clause keeping the rows of the responses (invitations) an incremental build
+        recomputes (nothing when it recomputes every row). -#}
+    {%- set since = recompute_since() -%}
     {%- if since is not none %}
-    where {{ column }} in (select response_id from ({{ responses_to_recompute(since, with_tickets) }}) as recomputed)
+    where {{ column }} in (select {{ grain }}_id from ({{ recomputed_ids(grain, since, with_tickets) }}) as recomputed)
     {%- endif %}
 {% endmacro %}
 
 
-{% macro delete_responses_to_recompute(with_tickets) %}
-    {#- Pre-hook of a per-response model: on an incremental build, deletes the rows of the
-        responses it recomputes (all rows when it recomputes every response); the model's rows
-        are then appended. Nothing on a full build. -#}
+{% macro delete_recomputed(grain, with_tickets=false) %}
+    {#- Pre-hook of a model built by increments: on an incremental build, deletes the rows of the
+        responses (invitations) it recomputes (all rows when it recomputes every row); the model's
+        rows are then appended. Nothing on a full build. -#}
     {%- if is_incremental_build() -%}
-    {%- set since = responses_recompute_since() -%}
+    {%- set since = recompute_since() -%}
     delete from {{ this }}
     {%- if since is not none %}
-    where response_id in (select response_id from ({{ responses_to_recompute(since, with_tickets) }}) as recomputed)
+    where {{ grain }}_id in (select {{ grain }}_id from ({{ recomputed_ids(grain, since, with_tickets) }}) as recomputed)
     {%- endif %}
     {%- endif -%}
 {% endmacro %}

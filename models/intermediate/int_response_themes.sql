@@ -10,7 +10,7 @@ responses as (
         tags
     from (
         select * from {{ ref('fct_nps_responses') }}
-        {{- where_response_recomputed('response_id') }}
+        {{- where_recomputed('response_id') }}
     ) as recomputed_responses
     where comment is not null or tags is not null
 ),

@@ -11,7 +11,7 @@ responses as (
         account_id,
         responded_at
     from {{ ref('fct_nps_responses') }}
-    {{- where_response_recomputed('response_id', with_tickets=true) }}
+    {{- where_recomputed('response_id', with_tickets=true) }}
 ),
 
 tickets as (

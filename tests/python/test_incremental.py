@@ -9,9 +9,10 @@ rows), and a contact is broken on day 2 (its account cleared, so it and its invi
 responses are quarantined) and fixed on day 3 (they come back). Every mart, the audit tables and
 the staging and intermediate tables must agree (counts exactly, doubles to 1e-9). as_of moves
 forward on day 2 (the latest event) and back on day 3 (`--as-of`, ten days before day 2's), so the
-per-response models built by increments follow it both ways. Then a file read earlier changes: dbt
-alone refuses to add to it, and other settings make the per-response models recompute every
-response. (What nps-build decides then is test_incremental_plan.py, without a build.)
+models built by increments (per response, per invitation) follow it both ways. Then a file read
+earlier changes: dbt alone refuses to add to it, and other settings make the models built by
+increments recompute every row. (What nps-build decides then is test_incremental_plan.py, without
+a build.)
 """
 
 from __future__ import annotations
@@ -272,8 +273,10 @@ def test_dbt_alone_refuses_to_add_to_a_changed_file(daily):
     assert "--full-refresh" in done.stdout
 
 
-PER_RESPONSE_MODELS = (
+# The models built by increments (per response, and fct_survey_invitations per invitation).
+RECOMPUTED_MODELS = (
     "fct_nps_responses",
+    "fct_survey_invitations",
     "int_response_themes",
     "int_response_ticket_windows",
     "mart_sentiment_vs_resolution",
@@ -281,8 +284,8 @@ PER_RESPONSE_MODELS = (
 
 
 def compiled_recompute_filters(root: Path, landing: Path, warehouse: Path, *vars_: str) -> dict:
-    """`dbt compile` of the per-response models on a copy of the incremental warehouse: for
-    each, whether its compiled SQL keeps only the responses to recompute."""
+    """`dbt compile` of the models built by increments on a copy of the incremental warehouse:
+    for each, whether its compiled SQL keeps only the responses (invitations) to recompute."""
     work = root / f"compile{len(vars_)}"
     work.mkdir()
     shutil.copyfile(warehouse, work / "nps.duckdb")
@@ -291,7 +294,7 @@ def compiled_recompute_filters(root: Path, landing: Path, warehouse: Path, *vars
            "DBT_TARGET_PATH": str(work / "target"), "DBT_LOG_PATH": str(work / "logs")}  # fmt: skip
     with shared_parse(env, " ".join(vars_[1:])) as run_env:
         done = subprocess.run(
-            [str(Path(sys.executable).with_name("dbt")), "compile", "--select", *PER_RESPONSE_MODELS,
+            [str(Path(sys.executable).with_name("dbt")), "compile", "--select", *RECOMPUTED_MODELS,
              *vars_, "--project-dir", str(PROJECT_DIR),
              "--profiles-dir", str(PROJECT_DIR / "profiles")],
             cwd=PROJECT_DIR, capture_output=True, text=True, check=False, env=run_env,
@@ -300,20 +303,18 @@ def compiled_recompute_filters(root: Path, landing: Path, warehouse: Path, *vars
     return {
         name: "_build_number >"
         in next((work / "target" / "compiled").rglob(f"{name}.sql")).read_text()
-        for name in PER_RESPONSE_MODELS
+        for name in RECOMPUTED_MODELS
     }
 
 
 def test_other_settings_recompute_every_response(daily):
-    """The per-response models keep the rows of responses nothing touched only under the
-    settings they were built with: another value of a var (here the SLA clock) and they
-    recompute every response, as a full refresh would."""
+    """The models built by increments keep the rows nothing touched only under the settings
+    they were built with: another value of a var (here the SLA clock) and they recompute every
+    row, as a full refresh would."""
     builds, _, _, _, landing, root = daily
     last = builds[-1].duckdb_path
-    assert compiled_recompute_filters(root, landing, last) == dict.fromkeys(
-        PER_RESPONSE_MODELS, True
-    )
+    assert compiled_recompute_filters(root, landing, last) == dict.fromkeys(RECOMPUTED_MODELS, True)
     other = ["--vars", "{sla_clock: business}"]
     assert compiled_recompute_filters(root, landing, last, *other) == dict.fromkeys(
-        PER_RESPONSE_MODELS, False
+        RECOMPUTED_MODELS, False
     )

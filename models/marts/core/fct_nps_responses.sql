@@ -3,7 +3,7 @@ with
 
 responses as (
     select * from {{ ref('stg_survey__responses') }}
-    {{- where_response_recomputed('response_id') }}
+    {{- where_recomputed('response_id') }}
 ),
 
 invitations as (

@@ -1,7 +1,9 @@
+{{ per_invitation_model_config() }}
 with
 
 invitations as (
     select * from {{ ref('stg_survey__invitations') }}
+    {{- where_recomputed('invitation_id', grain='invitation') }}
 ),
 
 responses as (
@@ -9,6 +11,7 @@ responses as (
         invitation_id,
         responded_at
     from {{ ref('stg_survey__responses') }}
+    {{- where_recomputed('invitation_id', grain='invitation') }}
 ),
 
 contacts as (

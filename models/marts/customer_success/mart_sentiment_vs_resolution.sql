@@ -3,12 +3,12 @@ with
 
 responses as (
     select * from {{ ref('fct_nps_responses') }}
-    {{- where_response_recomputed('response_id', with_tickets=true) }}
+    {{- where_recomputed('response_id', with_tickets=true) }}
 ),
 
 window_tickets as (
     select * from {{ ref('int_response_ticket_windows') }}
-    {%- if responses_recompute_since() is not none %}
+    {%- if recompute_since() is not none %}
     where response_id in (select response_id from responses)
     {%- endif %}
 ),
