@@ -103,6 +103,22 @@ def shared_parse(env: dict[str, str], cli_vars: str = "") -> Iterator[dict[str, 
         shutil.copyfile(mine, last)
 
 
+DBT = str(Path(sys.executable).with_name("dbt"))
+
+
+def dbt_run(*args: str, env: dict[str, str], timeout: int = 600) -> subprocess.CompletedProcess:
+    """One dbt command from the project folder with its profiles folder, output captured."""
+    return subprocess.run(
+        [DBT, *args, "--profiles-dir", "profiles"],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=timeout,
+    )
+
+
 def run_build(
     raw_dir: Path, work_dir: Path, *extra_args: str, env: dict[str, str | None] | None = None
 ) -> Build:
@@ -209,16 +225,7 @@ def project_dbt(tmp_path_factory):
     }
 
     def run_dbt(*args: str) -> tuple[subprocess.CompletedProcess, Path]:
-        done = subprocess.run(
-            [str(Path(sys.executable).with_name("dbt")), *args, "--profiles-dir", "profiles"],
-            cwd=PROJECT_DIR,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=600,
-        )
-        return done, work_dir / "target"
+        return dbt_run(*args, env=env), work_dir / "target"
 
     return run_dbt
 

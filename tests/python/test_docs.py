@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import PROJECT_DIR, shared_parse
+from conftest import PROJECT_DIR, dbt_run, shared_parse
 
 # Every test here runs or reads a whole build (end to end); `make test-fast` leaves them out.
 pytestmark = pytest.mark.build
@@ -135,22 +133,7 @@ def test_make_docs_static_site_is_one_self_contained_file(sample_build, tmp_path
     could add from a CDN, stays off because the project turns anonymous usage stats off."""
     target = tmp_path / "target"
     with shared_parse({**sample_build.env, "DBT_TARGET_PATH": str(target)}) as env:
-        completed = subprocess.run(
-            [
-                str(Path(sys.executable).with_name("dbt")),
-                "docs",
-                "generate",
-                "--static",
-                "--profiles-dir",
-                "profiles",
-            ],
-            check=False,
-            cwd=PROJECT_DIR,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
+        completed = dbt_run("docs", "generate", "--static", env=env)
     assert completed.returncode == 0, completed.stdout[-4000:] + completed.stderr[-2000:]
     page = (target / "static_index.html").read_text()
     resources = _Resources()

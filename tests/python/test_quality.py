@@ -7,7 +7,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -15,7 +14,7 @@ import duckdb
 import pandas as pd
 import pytest
 import yaml
-from conftest import PROJECT_DIR, shared_parse
+from conftest import PROJECT_DIR, dbt_run, shared_parse
 from test_bad_inputs import csv_text
 from test_oracle import BASE
 
@@ -338,13 +337,11 @@ def test_freshness_volume_and_cadence_tests_warn_with_the_offenders(sample_build
            "NPS_DUCKDB_PATH": str(tmp_path / "nps.duckdb"),
            "DBT_TARGET_PATH": str(tmp_path / "target"), "DBT_LOG_PATH": str(tmp_path / "logs")}  # fmt: skip
     with shared_parse(env, json.dumps(strict)) as run_env:
-        completed = subprocess.run(
-            [str(Path(sys.executable).with_name("dbt")), "test", "--profiles-dir", "profiles",
-             "--select", "assert_landing_entities_are_fresh", "assert_daily_responses_within_band",
-             "assert_contacts_not_invited_within_min_gap",
-             "assert_decision_makers_invited_each_cycle",
-             "--vars", json.dumps(strict), "--store-failures"],
-            cwd=PROJECT_DIR, capture_output=True, text=True, check=False, env=run_env,
+        completed = dbt_run(
+            "test", "--select", "assert_landing_entities_are_fresh",
+            "assert_daily_responses_within_band", "assert_contacts_not_invited_within_min_gap",
+            "assert_decision_makers_invited_each_cycle",
+            "--vars", json.dumps(strict), "--store-failures", env=run_env,
         )  # fmt: skip
     assert completed.returncode == 0, completed.stdout[-3000:]
     assert "WARN=4" in completed.stdout
@@ -367,11 +364,7 @@ def source_freshness(build, work_dir: Path, *args: str) -> tuple[subprocess.Comp
            "NPS_DUCKDB_PATH": str(work_dir / "nps.duckdb"),
            "DBT_TARGET_PATH": str(work_dir / "target"), "DBT_LOG_PATH": str(work_dir / "logs")}  # fmt: skip
     with shared_parse(env, " ".join(args)) as run_env:
-        completed = subprocess.run(
-            [str(Path(sys.executable).with_name("dbt")), "source", "freshness", "--profiles-dir",
-             "profiles", *args],
-            cwd=PROJECT_DIR, capture_output=True, text=True, check=False, env=run_env,
-        )  # fmt: skip
+        completed = dbt_run("source", "freshness", *args, env=run_env)
     sources = work_dir / "target" / "sources.json"
     results = json.loads(sources.read_text())["results"] if sources.is_file() else []
     return completed, {result["unique_id"].split(".")[-1]: result for result in results}

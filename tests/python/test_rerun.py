@@ -6,13 +6,10 @@ from __future__ import annotations
 import dataclasses
 import os
 import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import PROJECT_DIR, adopt_warehouse, run_build, shared_parse
+from conftest import adopt_warehouse, dbt_run, run_build, shared_parse
 
 from nps_warehouse.warehouse import SAMPLE_SALT
 
@@ -115,20 +112,7 @@ def test_failed_build_leaves_published_marts_intact(sample_build, tmp_path):
         "DBT_LOG_PATH": str(work / "logs"),
     }
     with shared_parse(env) as run_env:
-        completed = subprocess.run(
-            [
-                str(Path(sys.executable).with_name("dbt")),
-                "build",
-                "--full-refresh",
-                "--profiles-dir",
-                "profiles",
-            ],
-            cwd=PROJECT_DIR,
-            env=run_env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        completed = dbt_run("build", "--full-refresh", env=run_env)
     assert completed.returncode == 1
     assert "lacks the column(s) outcome" in completed.stdout
     failed = dataclasses.replace(

@@ -18,7 +18,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -26,7 +25,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from conftest import PROJECT_DIR, run_build, shared_parse
+from conftest import PROJECT_DIR, dbt_run, run_build, shared_parse
 
 from nps_warehouse import landing_folder, quality
 from nps_warehouse.contract import LANDING_CONTRACT
@@ -52,14 +51,7 @@ def dbt_env(work_dir: Path, raw_dir: Path) -> dict[str, str]:
 def dbt(work_dir: Path, raw_dir: Path, *args: str) -> subprocess.CompletedProcess:
     work_dir.mkdir(parents=True, exist_ok=True)
     with shared_parse(dbt_env(work_dir, raw_dir)) as env:
-        return subprocess.run(
-            [str(Path(sys.executable).with_name("dbt")), *args, "--profiles-dir", "profiles"],
-            cwd=PROJECT_DIR,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        return dbt_run(*args, env=env)
 
 
 # --------------------------------------------------------------------------------------
