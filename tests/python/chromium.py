@@ -134,7 +134,9 @@ def load_page(
     """Opens `html_file` in headless Chromium, waits for its charts, and reports console errors,
     failed requests, every URL requested, the charts' data and a full-page PNG screenshot."""
     executable = ensure_chromium()
-    with tempfile.TemporaryDirectory(prefix="nps-chromium-") as profile:
+    # Chromium's helper processes can still be writing the profile when the browser has exited:
+    # leaving a file behind in /tmp must not fail a test about the page.
+    with tempfile.TemporaryDirectory(prefix="nps-chromium-", ignore_cleanup_errors=True) as profile:
         browser = subprocess.Popen(
             [executable, *FLAGS, f"--user-data-dir={profile}", "about:blank"],
             stdout=subprocess.DEVNULL,
