@@ -8,7 +8,15 @@
     - Per invitation: fct_survey_invitations holds one row per invitation, which depends only on
       its own staged row (its contact and account as above), the responses to it, whether its
       trigger ticket is staged, as_of and the settings.
-    An incremental build deletes the rows of the responses (invitations) whose inputs may have
+    - Per contact: int_invitation_history holds one row per invitation, which depends on every
+      invitation of the same contact in fct_survey_invitations (and the comments of their
+      responses), so it is recomputed contact by contact.
+    - Per campaign and contact: int_relationship_campaign_contacts holds one row per relationship
+      campaign and contact, which depends on the campaign's first and last send (all its
+      invitations) and on the contact's own responses, account and invitations, so it is
+      recomputed for every campaign whose invitations changed and every contact whose responses or
+      invitations changed.
+    An incremental build deletes the rows of the responses (invitations, contacts) whose inputs may have
     changed since the build that last finished the model, and inserts them again, computed as a
     full build computes them; anything it cannot vouch for (no earlier build recorded, other
     settings, seeds or models) recomputes every row. -#}
@@ -39,6 +47,37 @@
         ref('stg_survey__invitations'), ref('stg_survey__responses')] -%}
     {%- endif -%}
     {{ recomputed_model_config('invitation') }}
+{% endmacro %}
+
+
+{% macro per_contact_model_config() %}
+    {#- A per-contact model's materialization (recomputed_model_config), ordered after what
+        contacts_to_recompute reads, as per_response_model_config is. -#}
+    {%- if not (model is defined and model.resource_type == 'unit_test') -%}
+    {%- set _ = [ref('int_build_settings'), ref('int_build_as_of'), ref('base_survey__invitations_validated'),
+        ref('base_survey__responses_validated'), ref('base_support__tickets_validated'),
+        ref('stg_survey__invitations'), ref('stg_survey__responses')] -%}
+    {%- endif -%}
+    {{ recomputed_model_config('contact') }}
+{% endmacro %}
+
+
+{% macro per_campaign_contact_model_config() %}
+    {#- A per-campaign-and-contact model's materialization: incremental on DuckDB and PostgreSQL
+        (append after the pre-hook delete_recomputed_campaign_contacts), a table on Spark; ordered
+        after what campaigns_to_recompute and answering_contacts_to_recompute read, as
+        per_response_model_config is. -#}
+    {%- if not (model is defined and model.resource_type == 'unit_test') -%}
+    {%- set _ = [ref('int_build_settings'), ref('int_build_as_of'), ref('base_survey__invitations_validated'),
+        ref('base_survey__responses_validated'), ref('base_support__tickets_validated'),
+        ref('stg_survey__invitations'), ref('stg_survey__responses')] -%}
+    {%- endif -%}
+    {{ config(
+        materialized='table' if target.type == 'spark' else 'incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_recomputed_campaign_contacts() }}",
+    ) }}
 {% endmacro %}
 
 
@@ -227,15 +266,93 @@
 {% endmacro %}
 
 
+{% macro contacts_to_recompute(since) %}
+    {#- SQL: the ids of the contacts any of whose invitations invitations_to_recompute names, under
+        every contact a version of the invitation's landing rows gives (so an invitation moved to
+        another contact recomputes the histories of both). -#}
+    select distinct contact_id
+    from {{ ref('base_survey__invitations_validated') }}
+    where contact_id is not null
+        and invitation_id in (select invitation_id from ({{ invitations_to_recompute(since) }}) as recomputed)
+{% endmacro %}
+
+
+{% macro campaigns_to_recompute(since) %}
+    {#- SQL: the ids of the campaigns any of whose invitations invitations_to_recompute names, under
+        every campaign a version of the invitation's landing rows gives: their first and last send
+        and survey type may have changed. -#}
+    select distinct campaign_id
+    from {{ ref('base_survey__invitations_validated') }}
+    where campaign_id is not null
+        and invitation_id in (select invitation_id from ({{ invitations_to_recompute(since) }}) as recomputed)
+{% endmacro %}
+
+
+{% macro answering_contacts_to_recompute(since) %}
+    {#- SQL: contacts_to_recompute and the contacts of every version of each response
+        responses_to_recompute names (without tickets): a contact whose invitations, answers, or
+        account (which brings its contacts' responses back) may have changed. -#}
+    {{ contacts_to_recompute(since) }}
+    union
+    select contact_id
+    from {{ ref('base_survey__responses_validated') }}
+    where contact_id is not null
+        and response_id in (select response_id from ({{ responses_to_recompute(since, false) }}) as recomputed)
+{% endmacro %}
+
+
+{% macro recomputed_campaign_ids(all_campaigns) %}
+    {#- SQL: the campaigns a per-campaign-and-contact model recomputes, as campaign_id: every
+        campaign of the CTE `all_campaigns` on a build that recomputes every row, else
+        campaigns_to_recompute. -#}
+    {%- set since = recompute_since() -%}
+    {%- if since is none %}
+    select campaign_id from {{ all_campaigns }}
+    {%- else %}
+    {{ campaigns_to_recompute(since) }}
+    {%- endif %}
+{% endmacro %}
+
+
+{% macro recomputed_answering_contact_ids(any_contacts) %}
+    {#- SQL: the contacts a per-campaign-and-contact model recomputes in the campaigns it keeps, as
+        contact_id: none on a build that recomputes every row (no row of the CTE `any_contacts`),
+        else answering_contacts_to_recompute. -#}
+    {%- set since = recompute_since() -%}
+    {%- if since is none %}
+    select contact_id from {{ any_contacts }} where 1 = 0
+    {%- else %}
+    {{ answering_contacts_to_recompute(since) }}
+    {%- endif %}
+{% endmacro %}
+
+
+{% macro delete_recomputed_campaign_contacts() %}
+    {#- Pre-hook of a per-campaign-and-contact model: on an incremental build, deletes the rows of
+        the campaigns and of the contacts it recomputes (every row when it recomputes every row);
+        nothing on a full build. -#}
+    {%- if is_incremental_build() -%}
+    {%- set since = recompute_since() -%}
+    delete from {{ this }}
+    {%- if since is not none %}
+    where campaign_id in (select campaign_id from ({{ campaigns_to_recompute(since) }}) as recomputed)
+        or contact_id in (select contact_id from ({{ answering_contacts_to_recompute(since) }}) as recomputed)
+    {%- endif %}
+    {%- endif -%}
+{% endmacro %}
+
+
 {% macro recomputed_ids(grain, since, with_tickets=false) %}
     {#- SQL: the ids an incremental build recomputes since the build `since`, by grain
-        ('response' or 'invitation'), as a column named <grain>_id. -#}
+        ('response', 'invitation' or 'contact'), as a column named <grain>_id. -#}
     {%- if grain == 'invitation' -%}
         {{ return(invitations_to_recompute(since)) }}
+    {%- elif grain == 'contact' -%}
+        {{ return(contacts_to_recompute(since)) }}
     {%- elif grain == 'response' -%}
         {{ return(responses_to_recompute(since, with_tickets)) }}
     {%- endif -%}
-    {{ exceptions.raise_compiler_error("recomputed_ids: grain is 'response' or 'invitation', not '" ~ grain ~ "'") }}
+    {{ exceptions.raise_compiler_error("recomputed_ids: grain is 'response', 'invitation' or 'contact', not '" ~ grain ~ "'") }}
 {% endmacro %}
 
 

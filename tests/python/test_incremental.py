@@ -117,6 +117,87 @@ def break_and_fix_a_contact(source: Path, days: list[Path]) -> str:
     return contact_id
 
 
+def day_rows(days: list[Path], entity: str) -> str:
+    """SQL: every landing row of an entity in the given day folders, as text, with its day."""
+    parts = []
+    for number, day in enumerate(days, start=1):
+        for suffix, reader in (("csv", "read_csv({}, all_varchar = true, ignore_errors = true)"),
+                               ("parquet", "read_parquet({})")):  # fmt: skip
+            if list((day / entity).glob(f"*.{suffix}")):
+                files = reader.format(f"'{day / entity}/*.{suffix}'")
+                parts.append(f"select {number} as day, columns(*)::varchar from {files}")
+    return " union all by name ".join(parts)
+
+
+def move_an_invitation(days: list[Path]) -> str:
+    """An unanswered invitation of days 1-2 whose contact has a later invitation within the
+    look-back of mart_survey_fatigue and nothing on day 3 (no invitation, response or contact row,
+    no account row of its account, nothing sent in the month before the data's end): a newer
+    version on day 3 names another contact. Only the move can make the last build recompute the
+    old contact's invitation history. Returns the invitation's id."""
+    with duckdb.connect() as connection:
+        row = connection.sql(
+            f"""
+            with invitations as (
+                select *, try_cast(sent_at as timestamp) as sent from ({day_rows(days, "survey_invitations")})
+            ),
+            responses as ({day_rows(days, "survey_responses")}),
+            contacts as ({day_rows(days, "crm_contacts")}),
+            accounts as ({day_rows(days, "crm_accounts")}),
+            touched as (
+                select contact_id from invitations where day = {DAYS}
+                union select contact_id from responses where day = {DAYS}
+                union select contact_id from contacts where day = {DAYS}
+                union select contact_id from contacts
+                where account_id in (select account_id from accounts where day = {DAYS})
+            ),
+            good_contacts as (
+                select contact_id from contacts group by contact_id
+                having count(*) = 1 and min(try_cast(updated_at as timestamp)) is not null
+                    and min(account_id) is not null
+            ),
+            good as (
+                select * from invitations
+                where try_cast(updated_at as timestamp) is not null and sent is not null
+                    and survey_type in ('relationship', 'transactional') and campaign_id is not null
+                    and contact_id in (select contact_id from good_contacts)
+                    and sent < (select max(sent) from invitations) - interval 30 day
+            ),
+            once as (
+                select invitation_id from invitations group by invitation_id having count(*) = 1
+            ),
+            answered as (
+                select invitation_id from responses where invitation_id is not null
+            )
+            select moved.*, other.contact_id as new_contact_id
+            from good as moved
+            inner join once on moved.invitation_id = once.invitation_id
+            inner join good as later
+                on moved.contact_id = later.contact_id
+                    and later.sent > moved.sent and later.sent <= moved.sent + interval 300 day
+            cross join (select max(contact_id) as contact_id from good) as other
+            where moved.day < {DAYS}
+                and moved.contact_id not in (select contact_id from touched where contact_id is not null)
+                and moved.invitation_id not in (select invitation_id from answered)
+                and moved.contact_id <> other.contact_id
+            order by moved.invitation_id desc
+            limit 1
+            """
+        ).df()
+    assert len(row) == 1, "no invitation to move in the generated data"
+    values = row.iloc[0].to_dict()
+    columns = LANDING_CONTRACT["survey_invitations"]
+    values.update(contact_id=values["new_contact_id"], updated_at="2030-01-03T00:00:00Z")
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerow([values[column] for column in columns])
+    (days[-1] / "survey_invitations" / "survey_invitations_move_day3.csv").write_text(
+        out.getvalue()
+    )
+    return values["invitation_id"]
+
+
 def deliver(day: Path, landing: Path) -> None:
     """Copies a day's files into the landing folder (never over a file already there)."""
     for path in sorted(day.rglob("*")):
@@ -156,6 +237,7 @@ def daily(tmp_path_factory):
     generate(source, seed=7, scale=0.3, fmt="mixed", bad_share=0.02)
     days = write_batches(source, root / "batches")
     contact_id = break_and_fix_a_contact(source, days)
+    move_an_invitation(days)
     landing = root / "landing"
     builds, broken, as_of = [], None, None
     for number, day in enumerate(days, start=1):
@@ -277,6 +359,8 @@ def test_dbt_alone_refuses_to_add_to_a_changed_file(daily):
 RECOMPUTED_MODELS = (
     "fct_nps_responses",
     "fct_survey_invitations",
+    "int_invitation_history",
+    "int_relationship_campaign_contacts",
     "int_response_themes",
     "int_response_ticket_windows",
     "mart_sentiment_vs_resolution",
@@ -318,3 +402,24 @@ def test_other_settings_recompute_every_response(daily):
     assert compiled_recompute_filters(root, landing, last, *other) == dict.fromkeys(
         RECOMPUTED_MODELS, False
     )
+
+
+def test_a_moved_invitation_is_staged_under_its_new_contact(daily):
+    """The day-3 version of move_an_invitation names another contact and wins: what makes the
+    equivalence test check that both contacts' invitation histories are recomputed."""
+    builds = daily[0]
+    with duckdb.connect(str(builds[-1].duckdb_path), read_only=True) as connection:
+        moved = connection.sql(
+            """
+            select staged.contact_id, earlier.contact_id, history.invitation_id is not null
+            from staging.stg_survey__invitations as staged
+            inner join staging.base_survey__invitations_validated as earlier
+                on staged.invitation_id = earlier.invitation_id and earlier.row_status = 'superseded'
+            left join intermediate.int_invitation_history as history
+                on staged.invitation_id = history.invitation_id and staged.contact_id = history.contact_id
+            where staged.updated_at = timestamp '2030-01-03 00:00:00'
+            """
+        ).fetchall()
+    assert len(moved) == 1, moved
+    new_contact, old_contact, in_history = moved[0]
+    assert new_contact != old_contact and in_history

@@ -9,21 +9,16 @@
 } -%}
 with
 
-invitations as (
+history as (
     select
         invitation_id,
-        contact_id,
         survey_type,
+        previous_invitations,
+        days_since_previous_invitation,
         is_responded,
+        is_commented,
         sent_at
-    from {{ ref('fct_survey_invitations') }}
-),
-
-responses as (
-    select
-        invitation_id,
-        has_comment
-    from {{ ref('fct_nps_responses') }}
+    from {{ ref('int_invitation_history') }}
 ),
 
 build_as_of as (
@@ -31,118 +26,24 @@ build_as_of as (
 ),
 
 data_start as (
-    select min(sent_at) as first_sent_at from invitations
-),
-
-commented_invitations as (
-    select invitation_id
-    from responses
-    group by invitation_id
-    having sum(case when has_comment then 1 else 0 end) > 0
-),
-
-invitation_times as (
-    {#- Each contact's distinct send times, with how many invitations went out at each. -#}
-    select
-        contact_id,
-        sent_at,
-        cast(count(*) as {{ dbt.type_bigint() }}) as sent
-    from invitations
-    group by contact_id, sent_at
-),
-
-time_history as (
-    {#- Per send time: the contact's previous send time and how many invitations went before it. -#}
-    select
-        contact_id,
-        sent_at,
-        lag(sent_at) over (partition by contact_id order by sent_at) as previous_sent_at,
-        coalesce(
-            sum(sent) over (
-                partition by contact_id order by sent_at rows between unbounded preceding and 1 preceding
-            ),
-            0
-        ) as sent_before
-    from invitation_times
-),
-
-look_back_events as (
-    {#- The send times, and for each a probe at the start of its look-back (kind 0, sorted before
-        a send at the same instant): the running count of sends at a probe is how many went
-        strictly before the look-back began. -#}
-    select
-        contact_id,
-        sent_at as event_at,
-        1 as kind,
-        sent,
-        cast(null as {{ dbt.type_timestamp() }}) as probe_for
-    from invitation_times
-    union all
-    select
-        contact_id,
-        {{ dbt.dateadd('day', -1 * var('fatigue_lookback_days'), 'sent_at') }} as event_at,
-        0 as kind,
-        0 as sent,
-        sent_at as probe_for
-    from invitation_times
-),
-
-look_back_starts as (
-    select
-        contact_id,
-        probe_for as sent_at,
-        sent_before_look_back
-    from (
-        select
-            contact_id,
-            kind,
-            probe_for,
-            sum(sent) over (
-                partition by contact_id order by event_at, kind
-                rows between unbounded preceding and current row
-            ) as sent_before_look_back
-        from look_back_events
-    ) as running
-    {#- The probes (kind 0), the rows with a probe_for: said so, PostgreSQL's planner expects most
-        rows to pass (it guessed 0.5% for kind = 0 and, planning nested loops over its few rows,
-        took 50 s instead of 0.3 s on the engines test's data). #}
-    where probe_for is not null
-),
-
-invitation_history as (
-    {#- Strictly earlier invitations of the same contact: the count inside the look-back (sent
-        before the invitation, less those sent before its look-back began) and the latest at any
-        distance. Window functions over each contact's send times, not a join of every
-        invitation with every earlier one (which grew with the square of a contact's invitations
-        and ran out of memory at ~25M invitations). -#}
-    select
-        invitations.invitation_id,
-        time_history.sent_before - look_back_starts.sent_before_look_back as previous_invitations,
-        time_history.previous_sent_at
-    from invitations
-    inner join time_history
-        on invitations.contact_id = time_history.contact_id and invitations.sent_at = time_history.sent_at
-    inner join look_back_starts
-        on invitations.contact_id = look_back_starts.contact_id and invitations.sent_at = look_back_starts.sent_at
+    select min(sent_at) as first_sent_at from history
 ),
 
 invitations_in_scope as (
+    {#- Each invitation's history comes from int_invitation_history, built contact by contact. -#}
     select
-        invitations.invitation_id,
-        invitations.survey_type,
-        invitation_history.previous_invitations,
-        {{ dbt.datediff('invitation_history.previous_sent_at', 'invitations.sent_at', 'day') }}
-            as days_since_previous_invitation,
-        invitations.is_responded,
-        commented_invitations.invitation_id is not null as is_commented
-    from invitations
+        history.invitation_id,
+        history.survey_type,
+        history.previous_invitations,
+        history.days_since_previous_invitation,
+        history.is_responded,
+        history.is_commented
+    from history
     cross join build_as_of
     cross join data_start
-    inner join invitation_history on invitations.invitation_id = invitation_history.invitation_id
-    left join commented_invitations on invitations.invitation_id = commented_invitations.invitation_id
     where
-        invitations.sent_at >= {{ dbt.dateadd('day', var('fatigue_lookback_days'), 'data_start.first_sent_at') }}
-        and invitations.sent_at <= {{ dbt.dateadd('day', -1 * var('fatigue_response_window_days'), 'build_as_of.as_of_at') }}
+        history.sent_at >= {{ dbt.dateadd('day', var('fatigue_lookback_days'), 'data_start.first_sent_at') }}
+        and history.sent_at <= {{ dbt.dateadd('day', -1 * var('fatigue_response_window_days'), 'build_as_of.as_of_at') }}
 ),
 
 banded as (

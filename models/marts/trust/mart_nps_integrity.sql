@@ -41,15 +41,17 @@ followups as (
     from {{ ref('stg_loop__followups') }}
 ),
 
-accounts as (
-    select
-        account_id,
-        churned_at
-    from {{ ref('stg_crm__accounts') }}
-),
-
 score_edits as (
     select * from {{ ref('mart_score_edits') }}
+),
+
+campaign_contacts as (
+    select
+        campaign_id,
+        last_nps_category,
+        is_invited,
+        is_recently_invited
+    from {{ ref('int_relationship_campaign_contacts') }}
 ),
 
 snapshot_campaigns as (
@@ -187,82 +189,23 @@ owner_compared as (
 {# 2. A relationship campaign's invited contacts vs the contacts due, by their last answer
     before the campaign started. Due: an active account, an earlier answer, and no relationship
     invitation between survey_min_gap_days before the campaign's last send and its start (so
-    the contact could be invited at some point of the campaign without breaking the gap). #}
+    the contact could be invited at some point of the campaign without breaking the gap): one row
+    per campaign and contact in int_relationship_campaign_contacts, built by increments. #}
 
 relationship_campaigns as (
     select * from campaigns
     where survey_type = 'relationship'
 ),
 
-contact_answers as (
-    {#- Each answer with the time of the contact's next one (ties in time ordered by response_id). -#}
-    select
-        contact_id,
-        account_id,
-        nps_category,
-        responded_at,
-        lead(responded_at) over (partition by contact_id order by responded_at, response_id)
-            as next_responded_at
-    from responses
-),
-
-last_answers as (
-    {#- The contact's last answer before the campaign started: the one whose next answer, if any,
-        came at or after the start (one row per campaign and contact, without ranking every earlier
-        answer of every campaign: that grew with campaigns x responses and ran out of memory at
-        ~10M responses). Only contacts of accounts not churned by then. -#}
-    select
-        relationship_campaigns.campaign_id,
-        contact_answers.contact_id,
-        contact_answers.nps_category
-    from relationship_campaigns
-    inner join contact_answers
-        on relationship_campaigns.started_at > contact_answers.responded_at
-            and (
-                contact_answers.next_responded_at is null
-                or relationship_campaigns.started_at <= contact_answers.next_responded_at
-            )
-    inner join accounts on contact_answers.account_id = accounts.account_id
-    where accounts.churned_at is null or accounts.churned_at > relationship_campaigns.started_at
-),
-
-recently_invited as (
-    select distinct
-        relationship_campaigns.campaign_id,
-        invitations.contact_id
-    from relationship_campaigns
-    inner join invitations
-        on relationship_campaigns.started_at > invitations.sent_at
-            and {{ dbt.dateadd('day', -1 * var('survey_min_gap_days'), 'relationship_campaigns.ended_at') }}
-            <= invitations.sent_at
-            and invitations.survey_type = 'relationship'
-),
-
-campaign_invitees as (
-    select distinct
-        campaign_id,
-        contact_id
-    from invitations
-    where survey_type = 'relationship'
-),
-
 skew_counts as (
     select
-        last_answers.campaign_id,
-        {{ count_where('campaign_invitees.contact_id is not null') }} as units,
-        {{ count_where("campaign_invitees.contact_id is not null and last_answers.nps_category = 'promoter'") }}
-            as hits,
-        {{ count_where('recently_invited.contact_id is null') }} as due_units,
-        {{ count_where("recently_invited.contact_id is null and last_answers.nps_category = 'promoter'") }}
-            as due_hits
-    from last_answers
-    left join campaign_invitees
-        on last_answers.campaign_id = campaign_invitees.campaign_id
-            and last_answers.contact_id = campaign_invitees.contact_id
-    left join recently_invited
-        on last_answers.campaign_id = recently_invited.campaign_id
-            and last_answers.contact_id = recently_invited.contact_id
-    group by last_answers.campaign_id
+        campaign_id,
+        {{ count_where('is_invited') }} as units,
+        {{ count_where("is_invited and last_nps_category = 'promoter'") }} as hits,
+        {{ count_where('not is_recently_invited') }} as due_units,
+        {{ count_where("not is_recently_invited and last_nps_category = 'promoter'") }} as due_hits
+    from campaign_contacts
+    group by campaign_id
 ),
 
 {# 3. Each campaign's response rate and promoter share against the campaigns before it. #}
