@@ -12,9 +12,9 @@
       invitation of the same contact in fct_survey_invitations (and the comments of their
       responses), so it is recomputed contact by contact.
     - Per campaign and contact: int_relationship_campaign_contacts holds one row per relationship
-      campaign and contact, which depends on the campaign's first and last send (all its
-      invitations) and on the contact's own responses, account and invitations, so it is
-      recomputed for every campaign whose invitations changed and every contact whose responses or
+      campaign and contact, which depends on the campaign's first and last send and on the
+      contact's own responses, account and invitations, so it is recomputed for every campaign
+      whose first or last send moved (each row keeps them) and every contact whose responses or
       invitations changed.
     An incremental build deletes the rows of the responses (invitations, contacts) whose inputs may have
     changed since the build that last finished the model, and inserts them again, computed as a
@@ -65,12 +65,12 @@
 {% macro per_campaign_contact_model_config() %}
     {#- A per-campaign-and-contact model's materialization: incremental on DuckDB and PostgreSQL
         (append after the pre-hook delete_recomputed_campaign_contacts), a table on Spark; ordered
-        after what campaigns_to_recompute and answering_contacts_to_recompute read, as
+        after what relationship_campaign_bounds and answering_contacts_to_recompute read, as
         per_response_model_config is. -#}
     {%- if not (model is defined and model.resource_type == 'unit_test') -%}
     {%- set _ = [ref('int_build_settings'), ref('int_build_as_of'), ref('base_survey__invitations_validated'),
         ref('base_survey__responses_validated'), ref('base_support__tickets_validated'),
-        ref('stg_survey__invitations'), ref('stg_survey__responses')] -%}
+        ref('stg_survey__invitations'), ref('stg_survey__responses'), ref('fct_survey_invitations')] -%}
     {%- endif -%}
     {{ config(
         materialized='table' if target.type == 'spark' else 'incremental',
@@ -277,17 +277,6 @@
 {% endmacro %}
 
 
-{% macro campaigns_to_recompute(since) %}
-    {#- SQL: the ids of the campaigns any of whose invitations invitations_to_recompute names, under
-        every campaign a version of the invitation's landing rows gives: their first and last send
-        and survey type may have changed. -#}
-    select distinct campaign_id
-    from {{ ref('base_survey__invitations_validated') }}
-    where campaign_id is not null
-        and invitation_id in (select invitation_id from ({{ invitations_to_recompute(since) }}) as recomputed)
-{% endmacro %}
-
-
 {% macro answering_contacts_to_recompute(since) %}
     {#- SQL: contacts_to_recompute and the contacts of every version of each response
         responses_to_recompute names (without tickets): a contact whose invitations, answers, or
@@ -301,15 +290,50 @@
 {% endmacro %}
 
 
+{% macro relationship_campaign_bounds() %}
+    {#- SQL: each relationship campaign of fct_survey_invitations (its invitations' survey type,
+        max() over them) with its first and last send. -#}
+    select
+        campaign_id,
+        min(sent_at) as started_at,
+        max(sent_at) as ended_at
+    from {{ ref('fct_survey_invitations') }}
+    group by campaign_id
+    having max(survey_type) = 'relationship'
+{% endmacro %}
+
+
+{% macro campaigns_with_other_bounds(stored, current) %}
+    {#- SQL: the campaign ids of the rows of `stored` (a per-campaign-and-contact table with
+        campaign_started_at and campaign_ended_at) whose campaign is not in `current` (SQL of
+        relationship_campaign_bounds) with the same first and last send: gone, no longer a
+        relationship campaign, or sent to more contacts since. -#}
+    select stored.campaign_id
+    from (select distinct campaign_id, campaign_started_at, campaign_ended_at from {{ stored }}) as stored
+    left join ({{ current }}) as current_campaigns
+        on stored.campaign_id = current_campaigns.campaign_id
+            and stored.campaign_started_at = current_campaigns.started_at
+            and stored.campaign_ended_at = current_campaigns.ended_at
+    where current_campaigns.campaign_id is null
+{% endmacro %}
+
+
 {% macro recomputed_campaign_ids(all_campaigns) %}
-    {#- SQL: the campaigns a per-campaign-and-contact model recomputes, as campaign_id: every
-        campaign of the CTE `all_campaigns` on a build that recomputes every row, else
-        campaigns_to_recompute. -#}
+    {#- SQL: the campaigns a per-campaign-and-contact model recomputes, as campaign_id: those of the
+        CTE `all_campaigns` (relationship_campaign_bounds) without a row of the same first and last
+        send in the model's table, after the pre-hook deleted the rows of campaigns whose bounds
+        moved; every campaign on a build that recomputes every row. -#}
     {%- set since = recompute_since() -%}
     {%- if since is none %}
     select campaign_id from {{ all_campaigns }}
     {%- else %}
-    {{ campaigns_to_recompute(since) }}
+    select all_campaigns.campaign_id
+    from {{ all_campaigns }} as all_campaigns
+    left join (select distinct campaign_id, campaign_started_at, campaign_ended_at from {{ this }}) as kept
+        on all_campaigns.campaign_id = kept.campaign_id
+            and all_campaigns.started_at = kept.campaign_started_at
+            and all_campaigns.ended_at = kept.campaign_ended_at
+    where kept.campaign_id is null
     {%- endif %}
 {% endmacro %}
 
@@ -329,13 +353,15 @@
 
 {% macro delete_recomputed_campaign_contacts() %}
     {#- Pre-hook of a per-campaign-and-contact model: on an incremental build, deletes the rows of
-        the campaigns and of the contacts it recomputes (every row when it recomputes every row);
-        nothing on a full build. -#}
+        the campaigns whose first or last send moved, that are gone or no longer relationship
+        campaigns (campaigns_with_other_bounds), and of the contacts it recomputes
+        (answering_contacts_to_recompute); every row when it recomputes every row; nothing on a
+        full build. -#}
     {%- if is_incremental_build() -%}
     {%- set since = recompute_since() -%}
     delete from {{ this }}
     {%- if since is not none %}
-    where campaign_id in (select campaign_id from ({{ campaigns_to_recompute(since) }}) as recomputed)
+    where campaign_id in ({{ campaigns_with_other_bounds(this, relationship_campaign_bounds()) }})
         or contact_id in (select contact_id from ({{ answering_contacts_to_recompute(since) }}) as recomputed)
     {%- endif %}
     {%- endif -%}

@@ -5,7 +5,7 @@
     survey_min_gap_days before the campaign's last send and its start (then the contact was not
     due). mart_nps_integrity's invitation-skew signal counts these rows by campaign.
     Built by increments (per_campaign_contact_model_config): the rows of every campaign whose
-    invitations changed (its first and last send), and of every contact whose responses,
+    first or last send moved (each row keeps them), and of every contact whose responses,
     invitations or account changed, in the other campaigns. -#}
 with
 
@@ -36,17 +36,12 @@ accounts as (
 ),
 
 relationship_campaigns as (
-    select
-        campaign_id,
-        min(sent_at) as started_at,
-        max(sent_at) as ended_at
-    from invitations
-    group by campaign_id
-    having max(survey_type) = 'relationship'
+    {{ relationship_campaign_bounds() }}
 ),
 
 recomputed_campaigns as (
-    {#- Every campaign on a build that recomputes every row. -#}
+    {#- The campaigns without rows of their current first and last send (every campaign on a
+        build that recomputes every row). -#}
     {{ recomputed_campaign_ids('relationship_campaigns') }}
 ),
 
@@ -124,6 +119,8 @@ last_answers as (
         ~10M responses). Only contacts of accounts not churned by then. -#}
     select
         campaigns.campaign_id,
+        campaigns.started_at,
+        campaigns.ended_at,
         answers.contact_id,
         answers.nps_category
     from campaigns_recomputed as campaigns
@@ -136,6 +133,8 @@ last_answers as (
     union all
     select
         campaigns.campaign_id,
+        campaigns.started_at,
+        campaigns.ended_at,
         answers.contact_id,
         answers.nps_category
     from campaigns_kept as campaigns
@@ -185,6 +184,8 @@ campaign_contacts as (
     select
         last_answers.campaign_id,
         last_answers.contact_id,
+        last_answers.started_at as campaign_started_at,
+        last_answers.ended_at as campaign_ended_at,
         last_answers.nps_category as last_nps_category,
         campaign_invitees.contact_id is not null as is_invited,
         recently_invited.contact_id is not null as is_recently_invited
